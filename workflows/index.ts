@@ -1,0 +1,2 @@
+// The one workflow bundle entry: every workflow type the worker serves.
+export { preflight } from './preflight';
