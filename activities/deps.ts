@@ -1,9 +1,10 @@
-import type { PreflightHalf } from '../src/contracts/preflight';
+import type { AppConfig } from '../src/config';
+import type { Ledger } from '../src/ledger';
+import type { ConnectionClients } from '../src/runtime/connection-clients';
 
-/** Everything activities need, injected so tests and benchmarks build the same activities on real parts. */
+/** Everything activities need, injected, so tests and benchmarks build the same activities on real parts. */
 export interface ActivityDeps {
-  preflight: {
-    sage(connection: string): Promise<PreflightHalf>;
-    assignar(connection: string): Promise<PreflightHalf>;
-  };
+  config: AppConfig;
+  clients: ConnectionClients;
+  ledger: Ledger;
 }

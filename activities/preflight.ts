@@ -1,13 +1,15 @@
 import type { PreflightHalf, PreflightInput } from '../src/contracts/preflight';
+import { assignarPreflightChecks } from '../src/preflight/assignar-checks';
+import { sagePreflightChecks } from '../src/preflight/sage-checks';
 import type { ActivityDeps } from './deps';
 
 export function createPreflightActivities(deps: ActivityDeps) {
   return {
     async sagePreflight(input: PreflightInput): Promise<PreflightHalf> {
-      return deps.preflight.sage(input.connection);
+      return sagePreflightChecks(deps.clients.connection(input.connection), deps.clients.sage(input.connection));
     },
     async assignarPreflight(input: PreflightInput): Promise<PreflightHalf> {
-      return deps.preflight.assignar(input.connection);
+      return assignarPreflightChecks(deps.clients.connection(input.connection), deps.clients.assignar(input.connection));
     },
   };
 }

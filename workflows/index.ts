@@ -1,2 +1,4 @@
 // The one workflow bundle entry: every workflow type the worker serves.
 export { preflight } from './preflight';
+export { initialImport } from './initial-import';
+export { incrementalSync } from './incremental-sync';

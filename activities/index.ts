@@ -1,0 +1,13 @@
+import type { ActivityDeps } from './deps';
+import { createPreflightActivities } from './preflight';
+import { createSyncActivities } from './sync';
+
+export type { ActivityDeps } from './deps';
+
+/** Every activity the worker registers, built from injected dependencies. */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createPreflightActivities(deps),
+    ...createSyncActivities(deps),
+  };
+}

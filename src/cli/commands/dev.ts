@@ -1,0 +1,78 @@
+import path from 'node:path';
+import { WorkflowIdConflictPolicy } from '@temporalio/client';
+import type { Command } from 'commander';
+import { startServiceWorker } from '../../runtime/service-worker';
+import { startSandboxes } from '../../sandbox/start-both';
+import { TASK_QUEUE, workflowId } from '../../temporal/constants';
+import { startOrReuseDevServer } from '../../temporal/dev-server';
+import { applySchedules } from '../../temporal/schedules';
+import { createTemporalClient } from '../../temporal/client';
+import { temporalTarget } from '../../temporal/connection';
+import { cliContext } from '../context';
+import { followWorkflow } from '../follow-workflow';
+
+const DATA_DIR = '.data';
+
+function say(message: string): void {
+  process.stderr.write(`» ${message}\n`);
+}
+
+/**
+ * `npm start`: the whole first run on one machine. A Temporal dev server (reused when one answers),
+ * both sandboxes seeded with demo data (persisted under .data/ so a second start sees the same tenant),
+ * a worker, the schedules, and the initial import with live progress. Ctrl-C stops everything cleanly.
+ */
+export function registerDevCommand(program: Command): void {
+  program
+    .command('dev')
+    .description('first run: Temporal dev server + Web UI, sandboxes with demo data, worker, schedules, and the initial import')
+    .option('--connection <id>', 'connection to import', 'demo')
+    .action(async (opts, command: Command) => {
+      const config = cliContext(command).config();
+      const target = temporalTarget();
+      const [host, port] = target.address.replace('localhost', '127.0.0.1').split(':');
+      const server = await startOrReuseDevServer({ host, port: Number(port), dbFile: path.join(DATA_DIR, 'temporal.sqlite'), log: say });
+      say(server.reused ? `reusing the Temporal server at ${server.address}` : `Temporal dev server up at ${server.address}`);
+
+      const sandboxes = await startSandboxes({
+        sage: { seed: 'demo', dataFile: path.join(DATA_DIR, 'sage-sandbox.json') },
+        assignar: { seed: 'none', dataFile: path.join(DATA_DIR, 'assignar-sandbox.json') },
+      });
+      say(`sandboxes up: Sage Intacct ${sandboxes.sage.endpointUrl}, Assignar ${sandboxes.assignar.apiBase}`);
+
+      const service = await startServiceWorker(config, target);
+      const running = service.run();
+      say(`worker polling task queue ${TASK_QUEUE}`);
+
+      const shutdown = async () => {
+        say('stopping: worker, sandboxes, Temporal dev server…');
+        service.worker.shutdown();
+        await running.catch(() => undefined);
+        await sandboxes.close();
+        await server.stop();
+      };
+      let stopping: Promise<void> | undefined;
+      const onSignal = () => { stopping ??= shutdown().then(() => process.exit(0)); };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+
+      const client = await createTemporalClient(target);
+      const connection = config.connections.find((c) => c.id === opts.connection) ?? config.connections[0];
+      for (const r of await applySchedules(client, connection, ['incrementalSync'])) say(`schedule ${r.scheduleId} ${r.action}`);
+
+      const id = workflowId('initialImport', connection.id);
+      const handle = await client.workflow.start('initialImport', {
+        taskQueue: TASK_QUEUE,
+        workflowId: id,
+        args: [{ connection: connection.id }],
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      });
+      say(`initial import running: ${server.uiUrl}/namespaces/${target.namespace}/workflows/${encodeURIComponent(id)}`);
+      const summary = await followWorkflow(handle, { json: false });
+      const written = Object.values(summary.counts).reduce((n, c) => n + (c ? c.created + c.updated + c.adopted + c.deactivated : 0), 0);
+      say(written === 0 ? 'nothing to import: Assignar already matches Sage Intacct' : `import complete: ${written} records written to Assignar`);
+      say(`next: Temporal Web UI ${server.uiUrl} · schedules: npx intacct-assignar schedules list · sync now: npx intacct-assignar sync --wait · outcomes: npx intacct-assignar report`);
+      say(`the worker keeps serving the schedules; Ctrl-C to stop`);
+      await running;
+    });
+}

@@ -1,0 +1,27 @@
+import { OUTCOMES } from '../contracts/outcomes';
+import type { Progress } from '../contracts/sync';
+
+const COLUMNS = ['seen', ...OUTCOMES] as const;
+
+/** A fixed-width table of counts per entity and outcome. */
+export function countsTable(progress: Pick<Progress, 'counts'>): string {
+  const rows = Object.entries(progress.counts).map(([kind, c]) => [kind, ...COLUMNS.map((col) => String(c?.[col] ?? 0))]);
+  const header = ['entity', ...COLUMNS];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+/** One line for a live progress display. */
+export function progressLine(p: Progress): string {
+  const totals = Object.values(p.counts).reduce(
+    (acc, c) => {
+      acc.seen += c?.seen ?? 0;
+      acc.written += (c?.created ?? 0) + (c?.updated ?? 0) + (c?.deactivated ?? 0) + (c?.adopted ?? 0);
+      acc.failed += c?.failed ?? 0;
+      return acc;
+    },
+    { seen: 0, written: 0, failed: 0 },
+  );
+  return `${p.workflow} ${p.connection}${p.dryRun ? ' (dry run)' : ''}: ${p.phase}${p.entity ? ` ${p.entity}` : ''} — seen ${totals.seen}, written ${totals.written}, failed ${totals.failed}`;
+}

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { EntityKindSchema, ENTITY_KINDS, type EntityKind } from '../config/schema';
+
+/** Every record a run touches ends in exactly one of these, recorded in the ledger. */
+export const OUTCOMES = ['created', 'updated', 'unchanged', 'deactivated', 'adopted', 'drifted', 'held', 'failed'] as const;
+export const OutcomeSchema = z.enum(OUTCOMES);
+export type Outcome = z.infer<typeof OutcomeSchema>;
+
+export const CountsSchema = z.object({
+  seen: z.number().int().nonnegative(),
+  ...Object.fromEntries(OUTCOMES.map((o) => [o, z.number().int().nonnegative()])),
+}) as z.ZodObject<{ seen: z.ZodNumber } & Record<Outcome, z.ZodNumber>>;
+export type Counts = { seen: number } & Record<Outcome, number>;
+
+export function emptyCounts(): Counts {
+  return { seen: 0, created: 0, updated: 0, unchanged: 0, deactivated: 0, adopted: 0, drifted: 0, held: 0, failed: 0 };
+}
+
+export function addCounts(a: Counts, b: Partial<Counts>): Counts {
+  const out = { ...a };
+  for (const key of Object.keys(out) as (keyof Counts)[]) out[key] += b[key] ?? 0;
+  return out;
+}
+
+export const CountsByEntitySchema = z.partialRecord(EntityKindSchema, CountsSchema);
+export type CountsByEntity = Partial<Record<EntityKind, Counts>>;
+
+export { ENTITY_KINDS };

@@ -1,0 +1,23 @@
+import type { ActivityOptions } from '@temporalio/workflow';
+
+/**
+ * Page activities: a page of Sage Intacct reads plus a batch of Assignar writes at the rate limit takes
+ * tens of seconds; they heartbeat, so a dead worker is noticed within a minute and the page is redone
+ * idempotently elsewhere. Errors that retrying cannot fix fail fast.
+ */
+export const PAGE_ACTIVITY: ActivityOptions = {
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '2 minutes',
+    maximumAttempts: 20,
+    nonRetryableErrorTypes: ['ConfigError', 'ValidationError', 'SageAuthError', 'SagePermissionError', 'AssignarAuthError'],
+  },
+};
+
+export const LEDGER_ACTIVITY: ActivityOptions = {
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10, nonRetryableErrorTypes: ['ConfigError'] },
+};
