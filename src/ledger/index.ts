@@ -1,0 +1,35 @@
+/** The ledger's public surface: open it, use the Ledger interface, and the value types it takes and returns. */
+export { openLedger, ledgerOptionsFromEnv, DEFAULT_SQLITE_PATH, type Ledger, type OpenLedgerOptions } from './ledger';
+export type { LedgerFlavor } from './database';
+export { LedgerConstraintError, LedgerMigrationError, LedgerNotFoundError } from './errors';
+export { MIGRATION_NAMES } from './migrations';
+export type { Link, LinkInput, LinkMark, ListLinksOptions, LinkCounts } from './links';
+export type { Watermark, WatermarkInput } from './watermarks';
+export type { Run, StartRunInput, FinishRunInput, ListRunsOptions } from './runs';
+export type { RecordOutcome, RecordOutcomeInput, ListOutcomesOptions, OutcomeCounts } from './outcomes';
+export type { TimesheetExport, TimesheetClaim, TimesheetExportMark, ListTimesheetExportsOptions } from './timesheet-exports';
+export type { TrueupItem, TrueupItemInput, TrueupItemMark, ListTrueupItemsOptions, TrueupItemCounts } from './trueup-items';
+export {
+  LINK_STATUSES,
+  LinkStatusSchema,
+  OUTCOMES,
+  OutcomeSchema,
+  RUN_STATUSES,
+  RunStatusSchema,
+  TIMESHEET_EXPORT_STATES,
+  TimesheetExportStateSchema,
+  TRUEUP_ITEM_STATUSES,
+  TrueupItemStatusSchema,
+  RECORD_KINDS,
+  RecordKindSchema,
+  toIso,
+  type LinkStatus,
+  type Outcome,
+  type RunStatus,
+  type TimesheetExportState,
+  type TrueupItemStatus,
+  type RecordKind,
+  type Json,
+  type JsonObject,
+  type Timestamp,
+} from './values';

@@ -1,0 +1,268 @@
+import path from 'node:path';
+import type { Kysely } from 'kysely';
+import type { EntityKind } from '../config/schema';
+import { openPostgres, openSqlite, type LedgerFlavor, type OpenedDatabase } from './database';
+import * as links from './links';
+import { appliedMigrations, migrateToLatest } from './migrate';
+import * as outcomes from './outcomes';
+import * as runs from './runs';
+import type { Database } from './schema';
+import * as timesheets from './timesheet-exports';
+import * as trueup from './trueup-items';
+import * as watermarks from './watermarks';
+
+export const DEFAULT_SQLITE_PATH = '.data/ledger.sqlite';
+
+export interface OpenLedgerOptions {
+  /** PostgreSQL URL; when set, the ledger lives there (callers pass `process.env.DATABASE_URL`). */
+  databaseUrl?: string;
+  /** SQLite file used without `databaseUrl` (default `.data/ledger.sqlite`, relative to the working directory; its directory is created). */
+  sqlitePath?: string;
+  /** PostgreSQL only: schema for the ledger's tables, created when missing (default: the connection's current schema). */
+  schema?: string;
+  /** PostgreSQL only: pool size (default 10). */
+  maxConnections?: number;
+}
+
+/**
+ * The service's own state (DESIGN.md §4): links, watermarks, runs and per-record outcomes, the
+ * timesheet export ledger and true-up items, on SQLite or PostgreSQL alike. Every read and write takes
+ * a page of records and costs one statement (or one transaction), not a round trip per record.
+ * Timestamps come back as ISO-8601 UTC text.
+ */
+export interface Ledger {
+  readonly flavor: LedgerFlavor;
+  /** The SQLite file, or the PostgreSQL URL without its password. */
+  readonly location: string;
+
+  getLinksBySageKeys(connection: string, kind: EntityKind, sageKeys: readonly string[]): Promise<links.Link[]>;
+  getLinksByAssignarIds(connection: string, kind: EntityKind, assignarIds: readonly string[]): Promise<links.Link[]>;
+  upsertLinks(rows: readonly links.LinkInput[]): Promise<void>;
+  listLinks(connection: string, kind: EntityKind, options: links.ListLinksOptions): Promise<links.Link[]>;
+  markLinks(connection: string, kind: EntityKind, sageKeys: readonly string[], mark: links.LinkMark): Promise<number>;
+  linkCounts(connection: string): Promise<links.LinkCounts>;
+
+  getWatermark(connection: string, kind: string, stream: string): Promise<watermarks.Watermark | undefined>;
+  setWatermark(input: watermarks.WatermarkInput): Promise<watermarks.Watermark>;
+  setWatermarks(inputs: readonly watermarks.WatermarkInput[]): Promise<watermarks.Watermark[]>;
+  listWatermarks(connection: string): Promise<watermarks.Watermark[]>;
+
+  startRun(input: runs.StartRunInput): Promise<runs.Run>;
+  finishRun(runId: string, input: runs.FinishRunInput): Promise<runs.Run>;
+  getRun(runId: string): Promise<runs.Run | undefined>;
+  listRuns(options?: runs.ListRunsOptions): Promise<runs.Run[]>;
+
+  recordOutcomes(rows: readonly outcomes.RecordOutcomeInput[]): Promise<void>;
+  outcomeCounts(runId: string): Promise<outcomes.OutcomeCounts>;
+  listOutcomes(runId: string, options?: outcomes.ListOutcomesOptions): Promise<outcomes.RecordOutcome[]>;
+
+  claimTimesheetExports(connection: string, claims: readonly timesheets.TimesheetClaim[], options?: { runId?: string | null }): Promise<timesheets.TimesheetExport[]>;
+  markTimesheetExports(connection: string, assignarTimesheetIds: readonly string[], mark: timesheets.TimesheetExportMark): Promise<number>;
+  getTimesheetExports(connection: string, assignarTimesheetIds: readonly string[]): Promise<timesheets.TimesheetExport[]>;
+  listTimesheetExports(connection: string, options: timesheets.ListTimesheetExportsOptions): Promise<timesheets.TimesheetExport[]>;
+
+  upsertTrueupItems(rows: readonly trueup.TrueupItemInput[]): Promise<void>;
+  listTrueupItems(connection: string, trueupId: string, options: trueup.ListTrueupItemsOptions): Promise<trueup.TrueupItem[]>;
+  markTrueupItems(connection: string, trueupId: string, itemIds: readonly string[], mark: trueup.TrueupItemMark): Promise<number>;
+  trueupItemCounts(connection: string, trueupId: string): Promise<trueup.TrueupItemCounts>;
+
+  /** Names of the schema migrations applied to this database, in order. */
+  appliedMigrations(): Promise<string[]>;
+  /** Releases the database (the last holder of a shared SQLite file closes it). Idempotent. */
+  close(): Promise<void>;
+}
+
+interface Handle {
+  opened: OpenedDatabase;
+  release(): Promise<void>;
+}
+
+class LedgerImpl implements Ledger {
+  readonly flavor: LedgerFlavor;
+  readonly location: string;
+  #handle: Handle | undefined;
+  #closing: Promise<void> | undefined;
+
+  constructor(handle: Handle) {
+    this.#handle = handle;
+    this.flavor = handle.opened.flavor;
+    this.location = handle.opened.location;
+  }
+
+  /** Methods are async, so a closed ledger (or bad input) always surfaces as a rejected promise. */
+  get #db(): Kysely<Database> {
+    if (!this.#handle) throw new Error(`the ledger at ${this.location} is closed`);
+    return this.#handle.opened.db;
+  }
+
+  async getLinksBySageKeys(connection: string, kind: EntityKind, sageKeys: readonly string[]) {
+    return links.getLinksBySageKeys(this.#db, connection, kind, sageKeys);
+  }
+  async getLinksByAssignarIds(connection: string, kind: EntityKind, assignarIds: readonly string[]) {
+    return links.getLinksByAssignarIds(this.#db, connection, kind, assignarIds);
+  }
+  async upsertLinks(rows: readonly links.LinkInput[]) {
+    return links.upsertLinks(this.#db, rows);
+  }
+  async listLinks(connection: string, kind: EntityKind, options: links.ListLinksOptions) {
+    return links.listLinks(this.#db, connection, kind, options);
+  }
+  async markLinks(connection: string, kind: EntityKind, sageKeys: readonly string[], mark: links.LinkMark) {
+    return links.markLinks(this.#db, connection, kind, sageKeys, mark);
+  }
+  async linkCounts(connection: string) {
+    return links.linkCounts(this.#db, connection);
+  }
+
+  async getWatermark(connection: string, kind: string, stream: string) {
+    return watermarks.getWatermark(this.#db, connection, kind, stream);
+  }
+  async setWatermark(input: watermarks.WatermarkInput) {
+    const [written] = await watermarks.setWatermarks(this.#db, [input]);
+    return written!;
+  }
+  async setWatermarks(inputs: readonly watermarks.WatermarkInput[]) {
+    return watermarks.setWatermarks(this.#db, inputs);
+  }
+  async listWatermarks(connection: string) {
+    return watermarks.listWatermarks(this.#db, connection);
+  }
+
+  async startRun(input: runs.StartRunInput) {
+    return runs.startRun(this.#db, input);
+  }
+  async finishRun(runId: string, input: runs.FinishRunInput) {
+    return runs.finishRun(this.#db, runId, input);
+  }
+  async getRun(runId: string) {
+    return runs.getRun(this.#db, runId);
+  }
+  async listRuns(options?: runs.ListRunsOptions) {
+    return runs.listRuns(this.#db, options);
+  }
+
+  async recordOutcomes(rows: readonly outcomes.RecordOutcomeInput[]) {
+    return outcomes.recordOutcomes(this.#db, rows);
+  }
+  async outcomeCounts(runId: string) {
+    return outcomes.outcomeCounts(this.#db, runId);
+  }
+  async listOutcomes(runId: string, options?: outcomes.ListOutcomesOptions) {
+    return outcomes.listOutcomes(this.#db, runId, options);
+  }
+
+  async claimTimesheetExports(connection: string, claims: readonly timesheets.TimesheetClaim[], options?: { runId?: string | null }) {
+    return timesheets.claimTimesheetExports(this.#db, connection, claims, options);
+  }
+  async markTimesheetExports(connection: string, assignarTimesheetIds: readonly string[], mark: timesheets.TimesheetExportMark) {
+    return timesheets.markTimesheetExports(this.#db, connection, assignarTimesheetIds, mark);
+  }
+  async getTimesheetExports(connection: string, assignarTimesheetIds: readonly string[]) {
+    return timesheets.getTimesheetExports(this.#db, connection, assignarTimesheetIds);
+  }
+  async listTimesheetExports(connection: string, options: timesheets.ListTimesheetExportsOptions) {
+    return timesheets.listTimesheetExports(this.#db, connection, options);
+  }
+
+  async upsertTrueupItems(rows: readonly trueup.TrueupItemInput[]) {
+    return trueup.upsertTrueupItems(this.#db, rows);
+  }
+  async listTrueupItems(connection: string, trueupId: string, options: trueup.ListTrueupItemsOptions) {
+    return trueup.listTrueupItems(this.#db, connection, trueupId, options);
+  }
+  async markTrueupItems(connection: string, trueupId: string, itemIds: readonly string[], mark: trueup.TrueupItemMark) {
+    return trueup.markTrueupItems(this.#db, connection, trueupId, itemIds, mark);
+  }
+  async trueupItemCounts(connection: string, trueupId: string) {
+    return trueup.trueupItemCounts(this.#db, connection, trueupId);
+  }
+
+  async appliedMigrations() {
+    if (!this.#handle) throw new Error(`the ledger at ${this.location} is closed`);
+    return appliedMigrations(this.#handle.opened);
+  }
+
+  close(): Promise<void> {
+    if (!this.#closing) {
+      const handle = this.#handle;
+      this.#handle = undefined;
+      this.#closing = handle ? handle.release() : Promise.resolve();
+    }
+    return this.#closing;
+  }
+}
+
+/**
+ * One better-sqlite3 connection per file per process, shared by every Ledger opened on it. Two
+ * connections in one thread would deadlock on SQLite's write lock (the synchronous driver blocks the
+ * thread for the busy timeout while the lock holder waits for that same thread); one shared connection
+ * serialises statements through Kysely instead. Other processes wait on the busy timeout as usual.
+ */
+const sharedSqlite = new Map<string, { refs: number; ready: Promise<OpenedDatabase> }>();
+
+async function acquireSqlite(file: string): Promise<Handle> {
+  if (file === ':memory:') {
+    const opened = openSqlite(file);
+    await migrateToLatest(opened).catch(async (err) => {
+      await opened.destroy();
+      throw err;
+    });
+    return { opened, release: () => opened.destroy() };
+  }
+  const key = path.resolve(file);
+  let entry = sharedSqlite.get(key);
+  if (!entry) {
+    const ready = (async () => {
+      const opened = openSqlite(key);
+      try {
+        await migrateToLatest(opened);
+        return opened;
+      } catch (err) {
+        await opened.destroy();
+        throw err;
+      }
+    })();
+    entry = { refs: 0, ready };
+    sharedSqlite.set(key, entry);
+  }
+  entry.refs += 1;
+  const held = entry;
+  const drop = async (): Promise<void> => {
+    held.refs -= 1;
+    if (held.refs > 0) return;
+    if (sharedSqlite.get(key) === held) sharedSqlite.delete(key);
+    await (await held.ready).destroy();
+  };
+  let opened: OpenedDatabase;
+  try {
+    opened = await held.ready;
+  } catch (err) {
+    held.refs -= 1;
+    if (sharedSqlite.get(key) === held) sharedSqlite.delete(key);
+    throw err;
+  }
+  return { opened, release: drop };
+}
+
+/**
+ * Opens the ledger: PostgreSQL when `databaseUrl` is given, else SQLite at `sqlitePath`. Brings the
+ * schema up to date first (safe when several processes open it at once).
+ */
+export async function openLedger(options: OpenLedgerOptions = {}): Promise<Ledger> {
+  if (options.databaseUrl) {
+    const opened = await openPostgres(options.databaseUrl, { schema: options.schema, maxConnections: options.maxConnections });
+    try {
+      await migrateToLatest(opened);
+    } catch (err) {
+      await opened.destroy();
+      throw err;
+    }
+    return new LedgerImpl({ opened, release: () => opened.destroy() });
+  }
+  return new LedgerImpl(await acquireSqlite(options.sqlitePath ?? DEFAULT_SQLITE_PATH));
+}
+
+/** The ledger options of the running service: DATABASE_URL when set, else the configured SQLite file. */
+export function ledgerOptionsFromEnv(config: { ledger: { sqlitePath: string } }, env: NodeJS.ProcessEnv = process.env): OpenLedgerOptions {
+  return env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { sqlitePath: config.ledger.sqlitePath };
+}

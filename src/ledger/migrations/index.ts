@@ -1,0 +1,22 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import type { LedgerFlavor } from '../database';
+import { initialMigration } from './0001_initial';
+
+/**
+ * Every migration, in order. Add new ones at the end with the next number; never edit or reorder one
+ * that has shipped (Kysely refuses a database whose applied migrations are not a prefix of this list).
+ */
+const MIGRATIONS: ReadonlyArray<readonly [name: string, build: (flavor: LedgerFlavor) => Migration]> = [
+  ['0001_initial', initialMigration],
+];
+
+export const MIGRATION_NAMES: readonly string[] = MIGRATIONS.map(([name]) => name);
+
+/** In-code provider: no file-system globbing, so it works the same under tsx, jest and bundlers. */
+export function migrationProvider(flavor: LedgerFlavor): MigrationProvider {
+  return {
+    async getMigrations(): Promise<Record<string, Migration>> {
+      return Object.fromEntries(MIGRATIONS.map(([name, build]) => [name, build(flavor)]));
+    },
+  };
+}

@@ -1,0 +1,560 @@
+/**
+ * The ledger on both databases: the same suite runs against SQLite (a temp file) and PostgreSQL.
+ *
+ * PostgreSQL isolation: every fresh ledger gets its own uniquely named schema
+ * (`ledger_test_<epoch ms>_<pid>_<random>_<n>`), created by the ledger's `schema` option and dropped in
+ * afterAll. Schemas are cheap to create and drop and need no CREATEDB privilege, so parallel runs (two
+ * checkouts, two CI jobs) on one server never see each other's tables. Schemas left by a crashed run are
+ * dropped by a later run once they are over 6 hours old.
+ *
+ * PostgreSQL is found at DATABASE_URL, else 127.0.0.1:5432 database `test` as user postgres, then root.
+ * The PostgreSQL half is skipped, with the reason printed, only when no server answers there.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Client } from 'pg';
+import { ValidationError } from '../../src/errors';
+import {
+  LedgerConstraintError,
+  LedgerNotFoundError,
+  MIGRATION_NAMES,
+  openLedger,
+  type Json,
+  type Ledger,
+  type LinkInput,
+  type OpenLedgerOptions,
+  type RecordOutcomeInput,
+} from '../../src/ledger';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+// ---------------------------------------------------------------------------------------------------
+// Where PostgreSQL is (decided synchronously, so jest can mark the half as skipped).
+
+interface PgProbe {
+  ok: boolean;
+  url?: string;
+  /** A server answered (so a failure is an error, not a reason to skip). */
+  answered?: boolean;
+  error?: string;
+}
+
+function probePostgres(): PgProbe {
+  const candidates = process.env.DATABASE_URL
+    ? [process.env.DATABASE_URL]
+    : ['postgres://postgres@127.0.0.1:5432/test', 'postgres://root@127.0.0.1:5432/test'];
+  const script = `
+    const { Client } = require('pg');
+    (async () => {
+      let answered = false, error = '';
+      for (const url of JSON.parse(process.argv[1])) {
+        const c = new Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+        try {
+          await c.connect(); await c.query('select 1'); await c.end();
+          console.log(JSON.stringify({ ok: true, url })); return;
+        } catch (e) {
+          const noServer = ['ECONNREFUSED', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN'].includes(e.code) || /timeout|terminated/i.test(String(e.message));
+          if (!noServer) answered = true;
+          error = (e.code ? e.code + ' ' : '') + e.message;
+          try { await c.end(); } catch {}
+        }
+      }
+      console.log(JSON.stringify({ ok: false, answered, error }));
+    })();`;
+  const r = spawnSync(process.execPath, ['-e', script, JSON.stringify(candidates)], { cwd: ROOT, encoding: 'utf8', timeout: 20_000 });
+  try {
+    return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as PgProbe;
+  } catch {
+    return { ok: false, answered: false, error: `probe failed: ${r.error?.message ?? r.stderr}` };
+  }
+}
+
+const pg = probePostgres();
+
+// ---------------------------------------------------------------------------------------------------
+// Targets: how to get a fresh, empty ledger location on each database.
+
+interface Target {
+  name: 'sqlite' | 'postgres';
+  /** Options that open a brand-new, empty ledger location. */
+  fresh(): OpenLedgerOptions;
+  cleanup(): Promise<void>;
+}
+
+function sqliteTarget(): Target {
+  let dir: string | undefined;
+  let n = 0;
+  return {
+    name: 'sqlite',
+    fresh() {
+      dir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'ledger-test-'));
+      n += 1;
+      return { sqlitePath: path.join(dir, `ledger-${n}`, 'ledger.sqlite') };
+    },
+    async cleanup() {
+      if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const STALE_SCHEMA_MS = 6 * 3600_000;
+
+function postgresTarget(url: string): Target {
+  const runTag = `ledger_test_${Date.now()}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const created: string[] = [];
+  return {
+    name: 'postgres',
+    fresh() {
+      const schema = `${runTag}_${created.length + 1}`;
+      created.push(schema);
+      return { databaseUrl: url, schema };
+    },
+    async cleanup() {
+      const client = new Client({ connectionString: url });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ name: string }>("select nspname as name from pg_namespace where nspname like 'ledger_test_%'");
+        const stale = rows.map((r) => r.name).filter((name) => Date.now() - Number(name.split('_')[2]) > STALE_SCHEMA_MS);
+        for (const schema of new Set([...created, ...stale])) await client.query(`drop schema if exists "${schema}" cascade`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+const targets: Target[] = [sqliteTarget()];
+if (pg.ok && pg.url) {
+  targets.push(postgresTarget(pg.url));
+} else if (pg.answered) {
+  // A server answered but would not let us in: that is a failure to report, not a reason to skip.
+  describe('ledger on postgres', () => {
+    it('connects to the PostgreSQL server that answered', () => {
+      throw new Error(`PostgreSQL answered but the connection failed: ${pg.error}`);
+    });
+  });
+} else {
+  console.warn(`ledger.test: no PostgreSQL server answers (${pg.error}); skipping the PostgreSQL half. Set DATABASE_URL or start PostgreSQL on 127.0.0.1:5432.`);
+  describe.skip('ledger on postgres (no server answers)', () => {
+    it('runs the ledger suite on PostgreSQL', () => undefined);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Helpers
+
+/** Runs `code` in a child Node process that can require the TypeScript sources. */
+function runChild(code: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const script = `require('tsx/cjs/api').register(); ${code}`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', script], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (exitCode) => resolve({ code: exitCode, stdout, stderr }));
+  });
+}
+
+function link(connection: string, n: number, overrides: Partial<LinkInput> = {}): LinkInput {
+  return { connection, kind: 'worker', sageKey: String(n), sageId: `E${n}`, assignarId: String(10_000 + n), contentHash: `h${n}`, ...overrides };
+}
+
+let connectionCounter = 0;
+/** A connection id of its own per test, so tests sharing one ledger never see each other's rows. */
+function freshConnection(): string {
+  connectionCounter += 1;
+  return `conn-${connectionCounter}`;
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+describe.each(targets)('ledger on $name', (target) => {
+  let ledger: Ledger;
+  let options: OpenLedgerOptions;
+
+  beforeAll(async () => {
+    options = target.fresh();
+    ledger = await openLedger(options);
+  });
+
+  afterAll(async () => {
+    await ledger?.close();
+    await target.cleanup();
+  });
+
+  describe('opening and migrations', () => {
+    it('applies every migration on first open, and opening again is a no-op that keeps the data', async () => {
+      const opts = target.fresh();
+      const first = await openLedger(opts);
+      expect(first.flavor).toBe(target.name);
+      expect(await first.appliedMigrations()).toEqual([...MIGRATION_NAMES]);
+      await first.upsertLinks([link('c', 1)]);
+      await first.close();
+
+      const second = await openLedger(opts);
+      expect(await second.appliedMigrations()).toEqual([...MIGRATION_NAMES]);
+      expect(await second.getLinksBySageKeys('c', 'worker', ['1'])).toHaveLength(1);
+      await second.close();
+    });
+
+    it('opens concurrently from several processes (and twice in this one) on a fresh database', async () => {
+      const opts = target.fresh();
+      const childCode = `
+        const { openLedger } = require('./src/ledger');
+        (async () => {
+          const opts = JSON.parse(process.env.LEDGER_OPTS);
+          const me = Number(process.env.CHILD);
+          // Everyone opens at the same moment, to make the migrations race for real.
+          await new Promise((r) => setTimeout(r, Math.max(0, Number(process.env.START_AT) - Date.now())));
+          const ledger = await openLedger(opts);
+          const rows = Array.from({ length: 300 }, (_, i) => ({ connection: 'shared', kind: 'worker', sageKey: me + '-' + i, sageId: 'E' + me + '-' + i, assignarId: me + '-' + i, contentHash: 'h' }));
+          await ledger.upsertLinks(rows);
+          await ledger.startRun({ runId: 'child-' + me, connection: 'shared', workflowType: 'test' });
+          await ledger.recordOutcomes(rows.map((r) => ({ runId: 'child-' + me, connection: 'shared', kind: 'worker', recordKey: r.sageKey, outcome: 'created' })));
+          console.log(JSON.stringify(await ledger.appliedMigrations()));
+          await ledger.close();
+        })().catch((e) => { console.error(e); process.exit(1); });`;
+      const startAt = Date.now() + 2_500; // after the children have loaded tsx and the ledger code
+      const children = [1, 2, 3].map((i) => runChild(childCode, { LEDGER_OPTS: JSON.stringify(opts), CHILD: String(i), START_AT: String(startAt) }));
+      await new Promise((r) => setTimeout(r, startAt - Date.now()));
+      const [a, b] = await Promise.all([openLedger(opts), openLedger(opts)]);
+      const results = await Promise.all(children);
+      for (const r of results) {
+        expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+        expect(JSON.parse(r.stdout.trim())).toEqual([...MIGRATION_NAMES]);
+      }
+      expect(await a!.appliedMigrations()).toEqual([...MIGRATION_NAMES]);
+      expect(await b!.linkCounts('shared')).toEqual({ worker: { active: 900 } });
+      for (const i of [1, 2, 3]) expect(await a!.outcomeCounts(`child-${i}`)).toEqual({ worker: { created: 300 } });
+      await a!.close();
+      await b!.close();
+    });
+
+    if (target.name === 'sqlite') {
+      it('uses WAL mode and enforces foreign keys, and creates the file’s directory', async () => {
+        const opts = target.fresh();
+        expect(fs.existsSync(path.dirname(opts.sqlitePath!))).toBe(false);
+        const l = await openLedger(opts);
+        await expect(
+          l.recordOutcomes([{ runId: 'never-started', connection: 'c', kind: 'worker', recordKey: '1', outcome: 'created' }]),
+        ).rejects.toBeInstanceOf(LedgerConstraintError);
+        await l.close();
+        const raw = new BetterSqlite3(opts.sqlitePath!, { readonly: true });
+        expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+        raw.close();
+      });
+    }
+
+    it('refuses use after close, and close is idempotent', async () => {
+      const l = await openLedger(target.fresh());
+      await l.close();
+      await l.close();
+      await expect(l.listRuns()).rejects.toThrow(/closed/);
+    });
+  });
+
+  describe('links', () => {
+    it('upserts idempotently, keeps createdAt, and updates changed fields', async () => {
+      const c = freshConnection();
+      const rows = [link(c, 1), link(c, 2, { assignarModifiedAt: '2024-03-01T10:00:00+02:00' })];
+      await ledger.upsertLinks(rows);
+      const first = await ledger.getLinksBySageKeys(c, 'worker', ['1', '2']);
+      await ledger.upsertLinks(rows);
+      const again = await ledger.getLinksBySageKeys(c, 'worker', ['1', '2']);
+      expect(again.map(({ updatedAt: _u, ...rest }) => rest)).toEqual(first.map(({ updatedAt: _u, ...rest }) => rest));
+      expect(again[1]).toMatchObject({ assignarModifiedAt: '2024-03-01T08:00:00.000Z', status: 'active', reason: null });
+
+      await ledger.upsertLinks([link(c, 1, { contentHash: 'changed', status: 'held', reason: 'edited in Assignar' })]);
+      const [updated] = await ledger.getLinksBySageKeys(c, 'worker', ['1']);
+      expect(updated).toMatchObject({ contentHash: 'changed', status: 'held', reason: 'edited in Assignar', createdAt: first[0]!.createdAt });
+      expect(updated!.updatedAt >= first[0]!.updatedAt).toBe(true);
+    });
+
+    it('takes the last row when a batch names the same key twice', async () => {
+      const c = freshConnection();
+      await ledger.upsertLinks([link(c, 1, { contentHash: 'old' }), link(c, 1, { contentHash: 'new' })]);
+      expect((await ledger.getLinksBySageKeys(c, 'worker', ['1'])).map((l) => l.contentHash)).toEqual(['new']);
+    });
+
+    it('reads links by Sage keys and by Assignar ids, ignoring unknown keys', async () => {
+      const c = freshConnection();
+      await ledger.upsertLinks([link(c, 1), link(c, 2), link(c, 3, { kind: 'client' })]);
+      expect(await ledger.getLinksBySageKeys(c, 'worker', [])).toEqual([]);
+      expect((await ledger.getLinksBySageKeys(c, 'worker', ['2', '1', '3', '99', '2'])).map((l) => l.sageKey).sort()).toEqual(['1', '2']);
+      expect((await ledger.getLinksByAssignarIds(c, 'worker', ['10001', '10003'])).map((l) => l.sageId)).toEqual(['E1']);
+      expect((await ledger.getLinksByAssignarIds(c, 'client', ['10003'])).map((l) => l.sageId)).toEqual(['E3']);
+      expect(await ledger.getLinksBySageKeys('other-connection', 'worker', ['1'])).toEqual([]);
+    });
+
+    it('handles pages larger than one statement’s bind-parameter budget', async () => {
+      const c = freshConnection();
+      const rows = Array.from({ length: 3_000 }, (_, i) => link(c, i));
+      await ledger.upsertLinks(rows);
+      const found = await ledger.getLinksBySageKeys(c, 'worker', rows.map((r) => r.sageKey));
+      expect(found).toHaveLength(3_000);
+      expect((await ledger.linkCounts(c)).worker).toEqual({ active: 3_000 });
+    });
+
+    it('enforces one Sage key per Assignar id, rolling back the whole batch', async () => {
+      const c = freshConnection();
+      await ledger.upsertLinks([link(c, 1)]);
+      await expect(ledger.upsertLinks([link(c, 5), link(c, 2, { assignarId: '10001' })])).rejects.toBeInstanceOf(LedgerConstraintError);
+      expect(await ledger.getLinksBySageKeys(c, 'worker', ['5', '2'])).toEqual([]);
+      // The same Assignar id under another kind or connection is fine.
+      await ledger.upsertLinks([link(c, 2, { assignarId: '10001', kind: 'asset' }), link(freshConnection(), 2, { assignarId: '10001' })]);
+    });
+
+    it('pages with a keyset in bytewise key order, with and without a status filter', async () => {
+      const c = freshConnection();
+      // Keys chosen so that text order differs from numeric order and includes non-ASCII and case.
+      const keys = [...Array.from({ length: 230 }, (_, i) => String(i * 7)), 'a', 'B', 'é', 'Z-1', '_x'];
+      await ledger.upsertLinks(keys.map((k, i) => link(c, i, { sageKey: k, status: i % 3 === 0 ? 'deactivated' : 'active' })));
+      const expected = [...keys].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)));
+
+      const seen: string[] = [];
+      let after: string | undefined;
+      for (;;) {
+        const page = await ledger.listLinks(c, 'worker', { limit: 40, afterSageKey: after });
+        if (page.length === 0) break;
+        seen.push(...page.map((l) => l.sageKey));
+        after = page[page.length - 1]!.sageKey;
+      }
+      expect(seen).toEqual(expected);
+
+      const deactivated: string[] = [];
+      after = undefined;
+      for (;;) {
+        const page = await ledger.listLinks(c, 'worker', { status: 'deactivated', limit: 13, afterSageKey: after });
+        if (page.length === 0) break;
+        deactivated.push(...page.map((l) => l.sageKey));
+        after = page[page.length - 1]!.sageKey;
+      }
+      expect(deactivated).toEqual(expected.filter((k) => keys.indexOf(k) % 3 === 0));
+      expect(await ledger.listLinks(c, 'worker', { status: ['active', 'deactivated'], limit: 10_000 })).toHaveLength(keys.length);
+    });
+
+    it('marks links in one go, optionally only from given statuses, and counts them', async () => {
+      const c = freshConnection();
+      await ledger.upsertLinks([link(c, 1), link(c, 2), link(c, 3), link(c, 4, { kind: 'project' })]);
+      expect(await ledger.markLinks(c, 'worker', ['1', '2'], { status: 'held', reason: 'duplicate email' })).toBe(2);
+      expect(await ledger.markLinks(c, 'worker', ['1', '3'], { status: 'active', fromStatus: ['held'] })).toBe(1);
+      expect(await ledger.markLinks(c, 'worker', ['2'], { status: 'drifted', assignarModifiedAt: new Date('2024-05-01T00:00:00Z'), contentHash: 'x' })).toBe(1);
+      const byKey = Object.fromEntries((await ledger.getLinksBySageKeys(c, 'worker', ['1', '2', '3'])).map((l) => [l.sageKey, l]));
+      expect(byKey['1']).toMatchObject({ status: 'active', reason: null, contentHash: 'h1' });
+      expect(byKey['2']).toMatchObject({ status: 'drifted', assignarModifiedAt: '2024-05-01T00:00:00.000Z', contentHash: 'x' });
+      expect(await ledger.linkCounts(c)).toEqual({ worker: { active: 2, drifted: 1 }, project: { active: 1 } });
+      expect(await ledger.markLinks(c, 'worker', [], { status: 'held' })).toBe(0);
+    });
+
+    it('rejects invalid input with a ValidationError naming the field', async () => {
+      const c = freshConnection();
+      await expect(ledger.upsertLinks([link(c, 1, { sageKey: '' })])).rejects.toThrow(ValidationError);
+      await expect(ledger.upsertLinks([link(c, 1, { kind: 'nonsense' as never })])).rejects.toThrow(/kind/);
+      await expect(ledger.upsertLinks([link(c, 1, { assignarModifiedAt: '2024-03-01 10:00' })])).rejects.toThrow(/assignarModifiedAt/);
+      await expect(ledger.listLinks(c, 'worker', { limit: 0 })).rejects.toThrow(ValidationError);
+    });
+  });
+
+  describe('watermarks', () => {
+    it('stores ISO UTC text with an optional cursor, and overwrites', async () => {
+      const c = freshConnection();
+      expect(await ledger.getWatermark(c, 'EMPLOYEE', 'modified')).toBeUndefined();
+      const w = await ledger.setWatermark({ connection: c, kind: 'EMPLOYEE', stream: 'modified', at: '2024-01-01T05:30:00+05:30' });
+      expect(w).toMatchObject({ at: '2024-01-01T00:00:00.000Z', cursor: null });
+      expect(await ledger.getWatermark(c, 'EMPLOYEE', 'modified')).toEqual(w);
+      await ledger.setWatermarks([
+        { connection: c, kind: 'EMPLOYEE', stream: 'modified', at: new Date('2024-02-01T00:00:00Z'), cursor: '1234' },
+        { connection: c, kind: 'EMPLOYEE', stream: 'audit', at: '2024-02-02T00:00:00Z' },
+      ]);
+      expect(await ledger.getWatermark(c, 'EMPLOYEE', 'modified')).toMatchObject({ at: '2024-02-01T00:00:00.000Z', cursor: '1234' });
+      expect((await ledger.listWatermarks(c)).map((x) => `${x.kind}/${x.stream}`)).toEqual(['EMPLOYEE/audit', 'EMPLOYEE/modified']);
+      await expect(ledger.setWatermark({ connection: c, kind: 'EMPLOYEE', stream: 'modified', at: 'yesterday' })).rejects.toThrow(ValidationError);
+    });
+  });
+
+  describe('runs', () => {
+    it('starts idempotently, finishes with a JSON summary, and lists newest first', async () => {
+      const c = freshConnection();
+      const started = await ledger.startRun({ runId: `${c}-r1`, connection: c, workflowType: 'initialImport', dryRun: true, workflowId: `initialImport/${c}`, startedAt: '2024-01-01T00:00:00Z' });
+      expect(started).toMatchObject({ status: 'running', dryRun: true, finishedAt: null, summary: null, startedAt: '2024-01-01T00:00:00.000Z' });
+      expect(await ledger.startRun({ runId: `${c}-r1`, connection: c, workflowType: 'initialImport', startedAt: '2030-01-01T00:00:00Z' })).toEqual(started);
+      await expect(ledger.startRun({ runId: `${c}-r1`, connection: 'elsewhere', workflowType: 'initialImport' })).rejects.toBeInstanceOf(LedgerConstraintError);
+
+      const summary = { counts: { worker: { created: 3, failed: 1 } }, note: 'ünïcødé ✓ <&>', ok: true, nothing: null, list: [1, 2.5, 'x'] };
+      const finished = await ledger.finishRun(`${c}-r1`, { status: 'completed', summary, finishedAt: '2024-01-01T01:00:00Z' });
+      expect(finished).toMatchObject({ status: 'completed', summary, finishedAt: '2024-01-01T01:00:00.000Z', error: null });
+      expect(await ledger.getRun(`${c}-r1`)).toEqual(finished);
+      await expect(ledger.finishRun(`${c}-missing`, { status: 'failed' })).rejects.toBeInstanceOf(LedgerNotFoundError);
+
+      await ledger.startRun({ runId: `${c}-r2`, connection: c, workflowType: 'incrementalSync', startedAt: '2024-01-02T00:00:00Z' });
+      await ledger.startRun({ runId: `${c}-r3`, connection: c, workflowType: 'incrementalSync', startedAt: '2024-01-03T00:00:00Z' });
+      expect((await ledger.listRuns({ connection: c })).map((r) => r.runId)).toEqual([`${c}-r3`, `${c}-r2`, `${c}-r1`]);
+      expect((await ledger.listRuns({ connection: c, workflowType: 'incrementalSync', limit: 1 })).map((r) => r.runId)).toEqual([`${c}-r3`]);
+      expect((await ledger.listRuns({ connection: c, startedBefore: '2024-01-03T00:00:00Z' })).map((r) => r.runId)).toEqual([`${c}-r2`, `${c}-r1`]);
+      expect((await ledger.listRuns({ connection: c, status: 'completed' })).map((r) => r.runId)).toEqual([`${c}-r1`]);
+      expect(await ledger.getRun('no-such-run')).toBeUndefined();
+    });
+  });
+
+  describe('record outcomes', () => {
+    function page(runId: string, connection: string, outcome: RecordOutcomeInput['outcome'], n: number, from = 0): RecordOutcomeInput[] {
+      return Array.from({ length: n }, (_, i) => ({ runId, connection, kind: 'worker' as const, recordKey: String(from + i), sageId: `E${from + i}`, outcome }));
+    }
+
+    it('keeps one outcome per record per run: a retried page overwrites, never duplicates', async () => {
+      const c = freshConnection();
+      const runId = `${c}-run`;
+      await ledger.startRun({ runId, connection: c, workflowType: 'initialImport' });
+      await ledger.recordOutcomes(page(runId, c, 'failed', 50));
+      await ledger.recordOutcomes(page(runId, c, 'created', 50)); // the activity retried the page
+      await ledger.recordOutcomes(page(runId, c, 'created', 50)); // and once more
+      await ledger.recordOutcomes([{ runId, connection: c, kind: 'client', recordKey: '0', outcome: 'unchanged' }]);
+      expect(await ledger.outcomeCounts(runId)).toEqual({ worker: { created: 50 }, client: { unchanged: 1 } });
+      expect(await ledger.listOutcomes(runId, { limit: 10_000 })).toHaveLength(51);
+    });
+
+    it('counts per kind per outcome and lists with filters and paging', async () => {
+      const c = freshConnection();
+      const runId = `${c}-run`;
+      await ledger.startRun({ runId, connection: c, workflowType: 'incrementalSync' });
+      await ledger.recordOutcomes([
+        ...page(runId, c, 'updated', 5, 0),
+        ...page(runId, c, 'unchanged', 7, 100),
+        { runId, connection: c, kind: 'project', recordKey: 'P1', outcome: 'drifted', reason: 'name edited in Assignar', details: { field: 'name', ours: 'A', theirs: 'B' } },
+        { runId, connection: c, kind: 'project', recordKey: 'P2', outcome: 'failed', reason: 'customer out of scope' },
+      ]);
+      expect(await ledger.outcomeCounts(runId)).toEqual({ worker: { updated: 5, unchanged: 7 }, project: { drifted: 1, failed: 1 } });
+      expect(await ledger.outcomeCounts('no-such-run')).toEqual({});
+
+      const failedOrDrifted = await ledger.listOutcomes(runId, { outcome: ['failed', 'drifted'] });
+      expect(failedOrDrifted.map((o) => [o.recordKey, o.outcome, o.reason])).toEqual([
+        ['P1', 'drifted', 'name edited in Assignar'],
+        ['P2', 'failed', 'customer out of scope'],
+      ]);
+      expect(failedOrDrifted[0]!.details).toEqual({ field: 'name', ours: 'A', theirs: 'B' });
+
+      const workers: string[] = [];
+      for (let offset = 0; ; offset += 5) {
+        const p = await ledger.listOutcomes(runId, { kind: 'worker', limit: 5, offset });
+        if (p.length === 0) break;
+        workers.push(...p.map((o) => o.recordKey));
+      }
+      expect(workers).toHaveLength(12);
+      expect(new Set(workers).size).toBe(12);
+    });
+
+    it('round-trips JSON details exactly', async () => {
+      const c = freshConnection();
+      const runId = `${c}-run`;
+      await ledger.startRun({ runId, connection: c, workflowType: 'initialImport' });
+      const details: Json[] = [
+        { nested: { deep: [{ a: 1 }, [], {}] }, unicode: 'Łódź — 東京 — 🚜', xml: `<a href="x">&amp;</a> ]]>`, quote: `O'Brien "x"` },
+        [1, -0.5, 1e21, true, false, null, ''],
+        'just a string',
+        42,
+        null,
+      ];
+      await ledger.recordOutcomes(details.map((d, i) => ({ runId, connection: c, kind: 'worker' as const, recordKey: String(i), outcome: 'failed' as const, details: d })));
+      const back = await ledger.listOutcomes(runId, { limit: 100 });
+      expect(back.map((o) => o.details)).toEqual(details);
+      await expect(
+        ledger.recordOutcomes([{ runId, connection: c, kind: 'worker', recordKey: 'x', outcome: 'failed', details: { bad: undefined as never, f: (() => 1) as never } }]),
+      ).rejects.toThrow(ValidationError);
+    });
+
+    it('refuses outcomes for a run that was never started', async () => {
+      await expect(
+        ledger.recordOutcomes([{ runId: 'never-started', connection: 'c', kind: 'worker', recordKey: '1', outcome: 'created' }]),
+      ).rejects.toBeInstanceOf(LedgerConstraintError);
+    });
+  });
+
+  describe('timesheet exports', () => {
+    it('claims exactly once, keeps a pending controlid, and re-claims held and failed ones', async () => {
+      const c = freshConnection();
+      const claimed = await ledger.claimTimesheetExports(c, [
+        { assignarTimesheetId: '101', groupKey: 'E1/2024-W01', controlId: 'ctl-a' },
+        { assignarTimesheetId: '102', groupKey: 'E1/2024-W01', controlId: 'ctl-a' },
+        { assignarTimesheetId: '103', groupKey: 'E2/2024-W01', controlId: 'ctl-b' },
+      ], { runId: 'run-1' });
+      expect(claimed.map((t) => [t.assignarTimesheetId, t.state, t.attempts, t.controlId, t.runId])).toEqual([
+        ['101', 'pending', 1, 'ctl-a', 'run-1'],
+        ['102', 'pending', 1, 'ctl-a', 'run-1'],
+        ['103', 'pending', 1, 'ctl-b', 'run-1'],
+      ]);
+
+      // A crash after the claim: the retry sees the same pending rows and the same controlid.
+      const retried = await ledger.claimTimesheetExports(c, [{ assignarTimesheetId: '101', groupKey: 'E1/2024-W01', controlId: 'ctl-NEW' }]);
+      expect(retried).toEqual([claimed[0]]);
+
+      expect(await ledger.markTimesheetExports(c, ['101', '102'], { state: 'created', sageRecordNo: '9001', fromStates: ['pending'] })).toBe(2);
+      expect(await ledger.markTimesheetExports(c, ['103'], { state: 'held', reason: 'worker link broken' })).toBe(1);
+      expect(await ledger.markTimesheetExports(c, ['101'], { state: 'processed', fromStates: ['created'] })).toBe(1);
+      expect(await ledger.markTimesheetExports(c, ['101'], { state: 'pending', fromStates: ['held', 'failed'] })).toBe(0);
+
+      const again = await ledger.claimTimesheetExports(c, [
+        { assignarTimesheetId: '101', groupKey: 'E1/2024-W01', controlId: 'ctl-x' },
+        { assignarTimesheetId: '102', groupKey: 'E1/2024-W01', controlId: 'ctl-x' },
+        { assignarTimesheetId: '103', groupKey: 'E2/2024-W02', controlId: 'ctl-c' },
+      ], { runId: 'run-2' });
+      expect(again.map((t) => [t.assignarTimesheetId, t.state, t.attempts, t.controlId, t.sageRecordNo, t.reason, t.groupKey])).toEqual([
+        ['101', 'processed', 1, 'ctl-a', '9001', null, 'E1/2024-W01'],
+        ['102', 'created', 1, 'ctl-a', '9001', null, 'E1/2024-W01'],
+        ['103', 'pending', 2, 'ctl-c', null, null, 'E2/2024-W02'],
+      ]);
+      expect((await ledger.getTimesheetExports(c, ['103', '999'])).map((t) => t.runId)).toEqual(['run-2']);
+      // The same timesheet id on another connection is another row.
+      expect((await ledger.claimTimesheetExports(freshConnection(), [{ assignarTimesheetId: '101', groupKey: 'g' }]))[0]!.state).toBe('pending');
+    });
+
+    it('lists by state with keyset paging', async () => {
+      const c = freshConnection();
+      await ledger.claimTimesheetExports(c, Array.from({ length: 25 }, (_, i) => ({ assignarTimesheetId: String(1000 + i), groupKey: `g${i % 3}` })));
+      await ledger.markTimesheetExports(c, ['1000', '1005', '1010'], { state: 'held', reason: 'no link' });
+      const seen: string[] = [];
+      let afterId: string | undefined;
+      for (;;) {
+        const p = await ledger.listTimesheetExports(c, { state: 'pending', limit: 10, afterId });
+        if (p.length === 0) break;
+        seen.push(...p.map((t) => t.assignarTimesheetId));
+        afterId = p[p.length - 1]!.assignarTimesheetId;
+      }
+      expect(seen).toHaveLength(22);
+      expect((await ledger.listTimesheetExports(c, { state: ['held'], limit: 100 })).map((t) => [t.assignarTimesheetId, t.reason])).toEqual([
+        ['1000', 'no link'],
+        ['1005', 'no link'],
+        ['1010', 'no link'],
+      ]);
+    });
+  });
+
+  describe('true-up items', () => {
+    it('upserts plan items, keeps decisions on re-diff, marks and counts', async () => {
+      const c = freshConnection();
+      const t = 'trueup-1';
+      await ledger.upsertTrueupItems([
+        { connection: c, trueupId: t, itemId: 'i1', kind: 'worker', action: 'link', payload: { sageKey: '1', assignarId: '5', by: 'email' } },
+        { connection: c, trueupId: t, itemId: 'i2', kind: 'worker', action: 'deactivate', payload: { assignarId: '6' } },
+        { connection: c, trueupId: t, itemId: 'i3', kind: 'project', action: 'overwrite', payload: { fields: ['name'] } },
+      ]);
+      expect(await ledger.markTrueupItems(c, t, ['i1', 'i2'], { status: 'approved', fromStatus: ['proposed'] })).toBe(2);
+      expect(await ledger.markTrueupItems(c, t, ['i2'], { status: 'rejected', fromStatus: ['proposed'] })).toBe(0);
+      // A re-diff rewrites payloads but not the operator's decisions (no status given).
+      await ledger.upsertTrueupItems([{ connection: c, trueupId: t, itemId: 'i1', kind: 'worker', action: 'link', payload: { sageKey: '1', assignarId: '5', by: 'employee_id' } }]);
+      const items = await ledger.listTrueupItems(c, t, { limit: 10 });
+      expect(items.map((i) => [i.itemId, i.status])).toEqual([
+        ['i1', 'approved'],
+        ['i2', 'approved'],
+        ['i3', 'proposed'],
+      ]);
+      expect(items[0]!.payload).toEqual({ sageKey: '1', assignarId: '5', by: 'employee_id' });
+      expect((await ledger.listTrueupItems(c, t, { status: 'approved', kind: 'worker', afterItemId: 'i1', limit: 10 })).map((i) => i.itemId)).toEqual(['i2']);
+      expect(await ledger.trueupItemCounts(c, t)).toEqual({ worker: { approved: 2 }, project: { proposed: 1 } });
+    });
+  });
+});
