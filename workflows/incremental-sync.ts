@@ -50,6 +50,7 @@ export async function incrementalSync(rawInput: unknown): Promise<RunSummary> {
   const add = (counts: Partial<Record<EntityKind, Counts>>) => {
     for (const [k, c] of Object.entries(counts) as [EntityKind, Counts][]) carry.counts[k] = addCounts(carry.counts[k] ?? emptyCounts(), c);
   };
+  const isDone = () => carry.phase === 'done';
   const nextPhase = () => {
     carry.phase = PHASES[PHASES.indexOf(carry.phase) + 1];
     carry.index = 0;
@@ -59,7 +60,7 @@ export async function incrementalSync(rawInput: unknown): Promise<RunSummary> {
   if (!input.carry) await ledger.startRun({ ...base, workflow: 'incrementalSync', startedAt: carry.startedAt });
 
   let pagesThisRun = 0;
-  while (carry.phase !== 'done') {
+  while (!isDone()) {
     if (carry.phase === 'scope') {
       if (carry.index >= kinds.length) { nextPhase(); continue; }
       add((await pages.applyScope({ ...base, kind: kinds[carry.index] })).counts);
@@ -80,7 +81,7 @@ export async function incrementalSync(rawInput: unknown): Promise<RunSummary> {
       carry.index += 1;
     }
     pagesThisRun += 1;
-    if (carry.phase !== 'done' && (pagesThisRun >= input.pagesPerRun || workflowInfo().continueAsNewSuggested)) {
+    if (!isDone() && (pagesThisRun >= input.pagesPerRun || workflowInfo().continueAsNewSuggested)) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof incrementalSync>({ ...input, carry: { ...carry, continuedRuns: carry.continuedRuns + 1 } });
     }

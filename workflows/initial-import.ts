@@ -1,7 +1,7 @@
 import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { createSyncActivities } from '../activities/sync';
 import { addCounts, emptyCounts } from '../src/contracts/outcomes';
-import { IMPORT_ORDER, ImportInputSchema, type ImportCarry, type Progress, type RunSummary } from '../src/contracts/sync';
+import { IMPORT_ORDER, ImportInputSchema, SYNC_STREAMS, type ImportCarry, type Progress, type RunSummary } from '../src/contracts/sync';
 import { LEDGER_ACTIVITY, PAGE_ACTIVITY } from './activity-options';
 import { progressQuery } from './messages';
 import { parseInput } from './parse-input';
@@ -49,7 +49,7 @@ export async function initialImport(rawInput: unknown): Promise<RunSummary> {
   while (carry.entityIndex < entities.length) {
     const kind = entities[carry.entityIndex];
     if (!carry.prepared) {
-      await pages.prepareEntity({ connection: input.connection, runId: carry.runId, kind });
+      await pages.prepareEntity({ connection: input.connection, runId: carry.runId, dryRun: input.dryRun, kind });
       carry.prepared = true;
     }
     const page = await pages.importPage({ connection: input.connection, runId: carry.runId, kind, cursor: carry.cursor, dryRun: input.dryRun });
@@ -69,6 +69,11 @@ export async function initialImport(rawInput: unknown): Promise<RunSummary> {
     }
   }
 
+  if (!input.dryRun) {
+    // The next incremental sync reads changes from this import's start (minus the lookback).
+    const objects = SYNC_STREAMS.filter((s) => s.kinds.some((k) => entities.includes(k))).map((s) => s.object);
+    await ledger.commitWatermarks({ connection: input.connection, runId: carry.runId, startedAt: carry.startedAt, objects, kinds: entities });
+  }
   const summary: RunSummary = { ...progress(), finishedAt: new Date(Date.now()).toISOString() };
   await ledger.finishRun({ runId: carry.runId, status: 'completed', summary });
   return summary;

@@ -7,6 +7,7 @@ import { appliedMigrations, migrateToLatest } from './migrate';
 import * as outcomes from './outcomes';
 import * as runs from './runs';
 import type { Database } from './schema';
+import type { RecordKind } from './values';
 import * as timesheets from './timesheet-exports';
 import * as trueup from './trueup-items';
 import * as watermarks from './watermarks';
@@ -36,6 +37,7 @@ export interface Ledger {
   readonly location: string;
 
   getLinksBySageKeys(connection: string, kind: EntityKind, sageKeys: readonly string[]): Promise<links.Link[]>;
+  getLinksBySageIds(connection: string, kind: EntityKind, sageIds: readonly string[]): Promise<links.Link[]>;
   getLinksByAssignarIds(connection: string, kind: EntityKind, assignarIds: readonly string[]): Promise<links.Link[]>;
   upsertLinks(rows: readonly links.LinkInput[]): Promise<void>;
   listLinks(connection: string, kind: EntityKind, options: links.ListLinksOptions): Promise<links.Link[]>;
@@ -55,6 +57,7 @@ export interface Ledger {
   recordOutcomes(rows: readonly outcomes.RecordOutcomeInput[]): Promise<void>;
   outcomeCounts(runId: string): Promise<outcomes.OutcomeCounts>;
   listOutcomes(runId: string, options?: outcomes.ListOutcomesOptions): Promise<outcomes.RecordOutcome[]>;
+  getOutcomes(runId: string, kind: RecordKind, recordKeys: readonly string[]): Promise<outcomes.RecordOutcome[]>;
 
   claimTimesheetExports(connection: string, claims: readonly timesheets.TimesheetClaim[], options?: { runId?: string | null }): Promise<timesheets.TimesheetExport[]>;
   markTimesheetExports(connection: string, assignarTimesheetIds: readonly string[], mark: timesheets.TimesheetExportMark): Promise<number>;
@@ -97,6 +100,10 @@ class LedgerImpl implements Ledger {
 
   async getLinksBySageKeys(connection: string, kind: EntityKind, sageKeys: readonly string[]) {
     return links.getLinksBySageKeys(this.#db, connection, kind, sageKeys);
+  }
+
+  async getLinksBySageIds(connection: string, kind: EntityKind, sageIds: readonly string[]) {
+    return links.getLinksBySageIds(this.#db, connection, kind, sageIds);
   }
   async getLinksByAssignarIds(connection: string, kind: EntityKind, assignarIds: readonly string[]) {
     return links.getLinksByAssignarIds(this.#db, connection, kind, assignarIds);
@@ -149,6 +156,10 @@ class LedgerImpl implements Ledger {
   }
   async listOutcomes(runId: string, options?: outcomes.ListOutcomesOptions) {
     return outcomes.listOutcomes(this.#db, runId, options);
+  }
+
+  async getOutcomes(runId: string, kind: RecordKind, recordKeys: readonly string[]) {
+    return outcomes.getOutcomes(this.#db, runId, kind, recordKeys);
   }
 
   async claimTimesheetExports(connection: string, claims: readonly timesheets.TimesheetClaim[], options?: { runId?: string | null }) {

@@ -13,6 +13,7 @@ import {
   nowIso,
   parseInput,
   toIso,
+  type JsonObject,
   type LinkStatus,
   type Timestamp,
 } from './values';
@@ -31,6 +32,8 @@ export interface Link {
   contentHash: string | null;
   /** Assignar's modified_time seen right after our last write (ISO-8601 UTC). */
   assignarModifiedAt: string | null;
+  /** The payload last written to Assignar; null before the first write. */
+  payload: JsonObject | null;
   status: LinkStatus;
   reason: string | null;
   createdAt: string;
@@ -45,6 +48,7 @@ const LinkInputSchema = z.object({
   assignarId: KeySchema,
   contentHash: z.string().min(1).nullable(),
   assignarModifiedAt: TimestampSchema.nullable().optional(),
+  payload: z.record(z.string(), z.unknown()).nullable().optional(),
   status: LinkStatusSchema.optional(),
   reason: z.string().nullable().optional(),
 });
@@ -61,6 +65,7 @@ export interface LinkInput {
   assignarId: string;
   contentHash: string | null;
   assignarModifiedAt?: Timestamp | null;
+  payload?: JsonObject | null;
   status?: LinkStatus;
   reason?: string | null;
 }
@@ -82,7 +87,7 @@ export interface LinkMark {
   fromStatus?: readonly LinkStatus[];
 }
 
-const LINK_COLUMNS = 11;
+const LINK_COLUMNS = 12;
 
 function toLink(row: Selectable<LinksTable>): Link {
   return {
@@ -93,6 +98,7 @@ function toLink(row: Selectable<LinksTable>): Link {
     assignarId: row.assignar_id,
     contentHash: row.content_hash,
     assignarModifiedAt: row.assignar_modified_at,
+    payload: row.payload === null ? null : (JSON.parse(row.payload) as JsonObject),
     status: LinkStatusSchema.parse(row.status),
     reason: row.reason,
     createdAt: row.created_at,
@@ -102,7 +108,7 @@ function toLink(row: Selectable<LinksTable>): Link {
 
 const keysSchema = z.array(KeySchema).max(100_000);
 
-async function selectIn(db: Kysely<Database>, connection: string, kind: EntityKind, column: 'sage_key' | 'assignar_id', keys: readonly string[]): Promise<Link[]> {
+async function selectIn(db: Kysely<Database>, connection: string, kind: EntityKind, column: 'sage_key' | 'sage_id' | 'assignar_id', keys: readonly string[]): Promise<Link[]> {
   parseInput(LinkKindSchema, kind, 'link kind');
   const wanted = distinct(parseInput(keysSchema, keys, column));
   if (wanted.length === 0) return [];
@@ -124,6 +130,11 @@ async function selectIn(db: Kysely<Database>, connection: string, kind: EntityKi
 /** The links of these Sage keys (RECORDNOs) that exist; one query per page of keys. */
 export function getLinksBySageKeys(db: Kysely<Database>, connection: string, kind: EntityKind, sageKeys: readonly string[]): Promise<Link[]> {
   return selectIn(db, connection, kind, 'sage_key', sageKeys);
+}
+
+/** The links of these readable Sage Intacct IDs (CUSTOMERID, PROJECTID, …) that exist. */
+export function getLinksBySageIds(db: Kysely<Database>, connection: string, kind: EntityKind, sageIds: readonly string[]): Promise<Link[]> {
+  return selectIn(db, connection, kind, 'sage_id', sageIds);
 }
 
 /** The links of these Assignar ids that exist; one query per page of ids. */
@@ -148,6 +159,7 @@ export async function upsertLinks(db: Kysely<Database>, rows: readonly LinkInput
     assignar_id: r.assignarId,
     content_hash: r.contentHash,
     assignar_modified_at: r.assignarModifiedAt == null ? null : toIso(r.assignarModifiedAt, 'assignarModifiedAt'),
+    payload: r.payload == null ? null : JSON.stringify(r.payload),
     status: r.status ?? 'active',
     reason: r.reason ?? null,
     created_at: now,
@@ -165,6 +177,7 @@ export async function upsertLinks(db: Kysely<Database>, rows: readonly LinkInput
               assignar_id: eb.ref('excluded.assignar_id'),
               content_hash: eb.ref('excluded.content_hash'),
               assignar_modified_at: eb.ref('excluded.assignar_modified_at'),
+              payload: eb.ref('excluded.payload'),
               status: eb.ref('excluded.status'),
               reason: eb.ref('excluded.reason'),
               updated_at: eb.ref('excluded.updated_at'),

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import { z } from 'zod';
-import { chunk, keyOf, lastPerKey, rowsPerStatement } from './batch';
+import { chunk, distinct, keyOf, lastPerKey, rowsPerStatement } from './batch';
 import { withConstraintErrors } from './errors';
 import type { Database, RecordOutcomesTable } from './schema';
 import {
@@ -128,6 +128,17 @@ export async function recordOutcomes(db: Kysely<Database>, rows: readonly Record
       }
     }),
   );
+}
+
+/** The outcomes already recorded in a run for these records (a retried page reads what it did before). */
+export async function getOutcomes(db: Kysely<Database>, runId: string, kind: RecordKind, recordKeys: readonly string[]): Promise<RecordOutcome[]> {
+  const keys = distinct(parseInput(z.array(KeySchema), recordKeys, 'recordKeys'));
+  const out: RecordOutcome[] = [];
+  for (const part of chunk(keys, rowsPerStatement(1))) {
+    const rows = await db.selectFrom('record_outcomes').selectAll().where('run_id', '=', runId).where('kind', '=', kind).where('record_key', 'in', part).execute();
+    out.push(...rows.map(toOutcome));
+  }
+  return out;
 }
 
 export async function outcomeCounts(db: Kysely<Database>, runId: string): Promise<OutcomeCounts> {

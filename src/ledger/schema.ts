@@ -26,6 +26,8 @@ export interface LinksTable {
   content_hash: string | null;
   /** Assignar's modified_time observed right after our last write (drift = a later one). */
   assignar_modified_at: string | null;
+  /** JSON of the payload last written to Assignar (see migration 0002). */
+  payload: string | null;
   status: string;
   /** Why the link is held / drifted / deactivated, for the operator. */
   reason: string | null;

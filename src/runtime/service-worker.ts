@@ -1,7 +1,7 @@
 import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import type { AppConfig } from '../config';
-import { openLedger, type Ledger } from '../ledger';
+import { ledgerOptionsFromEnv, openLedger, type Ledger } from '../ledger';
 import { connectWorker, type TemporalTarget } from '../temporal/connection';
 import { createWorker } from '../temporal/worker';
 import { ConnectionClients } from './connection-clients';
@@ -16,7 +16,7 @@ export interface ServiceWorker {
 
 /** The production worker: real clients from configuration, the ledger from DATABASE_URL or SQLite. */
 export async function startServiceWorker(config: AppConfig, target: TemporalTarget, env: NodeJS.ProcessEnv = process.env): Promise<ServiceWorker> {
-  const ledger = await openLedger({ databaseUrl: env.DATABASE_URL || undefined, sqlitePath: config.ledger.sqlitePath });
+  const ledger = await openLedger(ledgerOptionsFromEnv(config, env));
   const clients = new ConnectionClients(config, env);
   const connection = await connectWorker(target);
   const worker = await createWorker({ connection, namespace: target.namespace, activities: createActivities({ config, clients, ledger }) });

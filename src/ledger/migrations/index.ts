@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import type { LedgerFlavor } from '../database';
 import { initialMigration } from './0001_initial';
+import { linkPayloadMigration } from './0002_link_payload';
 
 /**
  * Every migration, in order. Add new ones at the end with the next number; never edit or reorder one
@@ -8,6 +9,7 @@ import { initialMigration } from './0001_initial';
  */
 const MIGRATIONS: ReadonlyArray<readonly [name: string, build: (flavor: LedgerFlavor) => Migration]> = [
   ['0001_initial', initialMigration],
+  ['0002_link_payload', linkPayloadMigration],
 ];
 
 export const MIGRATION_NAMES: readonly string[] = MIGRATIONS.map(([name]) => name);

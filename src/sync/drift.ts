@@ -1,0 +1,119 @@
+import type { EntityKind } from '../config/schema';
+import type { PageResult } from '../contracts/sync';
+import type { JsonObject, Link } from '../ledger';
+import { assignarHash, assignarMatchValue, canonicalJson, comparable, comparableFields, deactivationPayload, descriptorFor } from '../mapping';
+import { collectionFor, type AssignarRecord } from './assignar-collection';
+import { describeError } from './describe-error';
+import { OutcomeSink } from './outcome-sink';
+import type { SyncContext } from './sync-context';
+
+const LINK_PAGE = 5000;
+
+/**
+ * Drift: Intacct-owned Assignar records edited, deleted or duplicated in Assignar, and records created
+ * there. One listing of the Assignar resource (only the compared fields) against the links. Per the
+ * kind's policy, `overwrite` puts Sage Intacct's values back (recreating deleted records, deactivating
+ * duplicates) and `hold` marks the link held for the true-up. Either way the drift is an outcome.
+ */
+export async function detectDrift(ctx: SyncContext, kind: EntityKind): Promise<PageResult> {
+  const policy = ctx.connection.entities[kind].drift;
+  const sink = new OutcomeSink(ctx);
+  const d = descriptorFor(kind);
+  const collection = collectionFor(ctx.assignar, kind);
+
+  const byId = new Map<string, AssignarRecord>();
+  const fields = [...new Set(['id', 'active', d.matchKey, 'modified_time', ...comparableFields(kind, ctx.connection)])];
+  let cursor: { page: number; pageSize: number } | undefined;
+  do {
+    const page = await collection.listPage({ sort: 'id', fields, pageSize: ctx.connection.assignar.pageSize }, cursor, { signal: ctx.signal });
+    for (const r of page.items) byId.set(String(r.id), r);
+    cursor = page.next ?? undefined;
+    ctx.progress();
+  } while (cursor);
+
+  const linkedMatch = new Map<string, string>();
+  let after: string | undefined;
+  for (;;) {
+    const links = await ctx.ledger.listLinks(ctx.connection.id, kind, { status: ['active', 'drifted', 'held'], afterSageKey: after, limit: LINK_PAGE });
+    for (const link of links) {
+      const record = byId.get(link.assignarId);
+      byId.delete(link.assignarId);
+      const matchValue = typeof link.payload?.[d.matchKey] === 'string' ? (link.payload[d.matchKey] as string) : '';
+      if (matchValue) linkedMatch.set(matchValue, link.assignarId);
+      if (!record) await onDeleted(ctx, kind, policy, link, sink);
+      else if (assignarHash(record, kind, ctx.connection) !== link.contentHash) await onEdited(ctx, kind, policy, link, record, sink);
+      else if (link.status !== 'active' && !ctx.dryRun) await ctx.ledger.markLinks(ctx.connection.id, kind, [link.sageKey], { status: 'active', reason: null });
+    }
+    if (links.length < LINK_PAGE) break;
+    after = links[links.length - 1].sageKey;
+  }
+
+  // What is left is in Assignar but linked to nothing: duplicates of linked records, or records created there.
+  const duplicates: AssignarRecord[] = [];
+  for (const record of byId.values()) {
+    if (record.active === false) continue;
+    const value = assignarMatchValue(kind, record);
+    const of = value ? linkedMatch.get(value) : undefined;
+    const recordKey = `assignar:${record.id}`;
+    if (of && policy === 'overwrite') duplicates.push(record);
+    else if (of) sink.add({ kind, recordKey, assignarId: record.id, outcome: 'drifted', reason: `duplicate in Assignar of linked record ${of}; held for the true-up`, details: { change: 'duplicated', of, action: 'held' } });
+    else sink.add({ kind, recordKey, assignarId: record.id, outcome: 'drifted', reason: `created in Assignar with no Sage Intacct record${value ? ` (${d.matchKey} ${value})` : ''}; held for the true-up`, details: { change: 'created', action: 'held' } });
+  }
+  if (duplicates.length) {
+    const results = ctx.dryRun ? [] : await collection.updateMany(duplicates.map((r) => ({ id: r.id, body: deactivationPayload(kind, r) })), { signal: ctx.signal });
+    duplicates.forEach((r, i) => {
+      const of = linkedMatch.get(assignarMatchValue(kind, r));
+      const failed = results[i]?.status === 'rejected' ? results[i] : undefined;
+      sink.add({
+        kind, recordKey: `assignar:${r.id}`, assignarId: r.id, outcome: failed ? 'failed' : 'drifted',
+        reason: failed && failed.status === 'rejected' ? `could not deactivate duplicate ${r.id} of ${of}: ${describeError(failed.error)}` : `duplicate in Assignar of linked record ${of}: deactivated`,
+        details: { change: 'duplicated', of: of ?? null, action: 'deactivated', dryRun: ctx.dryRun },
+      });
+    });
+  }
+  return { nextCursor: null, counts: await sink.flush() };
+}
+
+async function onDeleted(ctx: SyncContext, kind: EntityKind, policy: 'overwrite' | 'hold', link: Link, sink: OutcomeSink): Promise<void> {
+  const base = { kind, recordKey: link.sageKey, sageId: link.sageId, assignarId: link.assignarId };
+  if (policy === 'hold' || !link.payload) {
+    if (!ctx.dryRun) await ctx.ledger.markLinks(ctx.connection.id, kind, [link.sageKey], { status: 'held', reason: 'deleted in Assignar; held for the true-up' });
+    sink.add({ ...base, outcome: 'drifted', reason: 'deleted in Assignar; held for the true-up', details: { change: 'deleted', action: 'held' } });
+    return;
+  }
+  if (ctx.dryRun) {
+    sink.add({ ...base, outcome: 'drifted', reason: 'deleted in Assignar; would be recreated from Sage Intacct', details: { change: 'deleted', action: 'recreate', dryRun: true } });
+    return;
+  }
+  const [result] = await collectionFor(ctx.assignar, kind).createMany([link.payload]);
+  if (result.status === 'rejected') {
+    sink.add({ ...base, outcome: 'failed', reason: `deleted in Assignar and could not be recreated: ${describeError(result.error)}` });
+    return;
+  }
+  await ctx.ledger.upsertLinks([{ ...link, assignarId: String(result.value), status: 'active', reason: null }]);
+  sink.add({ ...base, assignarId: result.value, outcome: 'drifted', reason: `deleted in Assignar; recreated from Sage Intacct as ${result.value}`, details: { change: 'deleted', action: 'recreated', previousId: link.assignarId } });
+}
+
+async function onEdited(ctx: SyncContext, kind: EntityKind, policy: 'overwrite' | 'hold', link: Link, record: AssignarRecord, sink: OutcomeSink): Promise<void> {
+  const base = { kind, recordKey: link.sageKey, sageId: link.sageId, assignarId: link.assignarId };
+  const changed = changedFields(comparable(record, kind, ctx.connection), link.payload ?? {});
+  if (policy === 'hold' || !link.payload) {
+    if (!ctx.dryRun) await ctx.ledger.markLinks(ctx.connection.id, kind, [link.sageKey], { status: 'held', reason: `edited in Assignar (${changed.join(', ')}); held for the true-up` });
+    sink.add({ ...base, outcome: 'drifted', reason: `edited in Assignar (${changed.join(', ')}); held for the true-up`, details: { change: 'edited', fields: changed, action: 'held' } });
+    return;
+  }
+  if (!ctx.dryRun) {
+    const [result] = await collectionFor(ctx.assignar, kind).updateMany([{ id: Number(link.assignarId), body: link.payload }]);
+    if (result.status === 'rejected') {
+      sink.add({ ...base, outcome: 'failed', reason: `edited in Assignar (${changed.join(', ')}) and could not be overwritten: ${describeError(result.error)}` });
+      return;
+    }
+    if (link.status !== 'active') await ctx.ledger.markLinks(ctx.connection.id, kind, [link.sageKey], { status: 'active', reason: null });
+  }
+  sink.add({ ...base, outcome: 'drifted', reason: `edited in Assignar (${changed.join(', ')}); Sage Intacct's values ${ctx.dryRun ? 'would be' : 'were'} put back`, details: { change: 'edited', fields: changed, action: 'overwritten', dryRun: ctx.dryRun } });
+}
+
+function changedFields(current: Record<string, unknown>, written: JsonObject): string[] {
+  const keys = new Set([...Object.keys(current), ...Object.keys(written)]);
+  return [...keys].filter((k) => canonicalJson(current[k] ?? null) !== canonicalJson((written[k] as unknown) ?? null)).sort();
+}
