@@ -36,7 +36,7 @@ export function registerDevCommand(program: Command): void {
 
       const sandboxes = await startSandboxes({
         sage: { seed: 'demo', dataFile: path.join(DATA_DIR, 'sage-sandbox.json') },
-        assignar: { seed: 'none', dataFile: path.join(DATA_DIR, 'assignar-sandbox.json') },
+        assignar: { seed: 'demo', dataFile: path.join(DATA_DIR, 'assignar-sandbox.json') },
       });
       say(`sandboxes up: Sage Intacct ${sandboxes.sage.endpointUrl}, Assignar ${sandboxes.assignar.apiBase}`);
 

@@ -10,7 +10,7 @@ export function registerSandboxCommand(program: Command): void {
     .option('--sage-port <n>', 'Sage Intacct sandbox port', intOption, SANDBOX_DEFAULT_PORTS.sage)
     .option('--assignar-port <n>', 'Assignar sandbox port', intOption, SANDBOX_DEFAULT_PORTS.assignar)
     .option('--seed <scale>', 'none | demo | large (Sage Intacct); Assignar gets an empty tenant, or existing-tenant with --assignar-seed', 'demo')
-    .option('--assignar-seed <seed>', 'none | demo | existing-tenant', 'none')
+    .option('--assignar-seed <seed>', 'none (an empty tenant) | demo (a new tenant with its lookups: user types, the office admin) | existing-tenant', 'demo')
     .option('--latency-ms <n>', 'latency added to every request (both sandboxes)', intOption, 0)
     .option('--sage-latency-ms <n>', 'Sage Intacct latency (overrides --latency-ms)', intOption)
     .option('--assignar-latency-ms <n>', 'Assignar latency (overrides --latency-ms)', intOption)

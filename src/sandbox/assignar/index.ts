@@ -4,6 +4,7 @@ import { softDelete } from './crud';
 import { DEFAULT_FAULTS, mergeFaults, type FaultSettings } from './faults';
 import { RESOURCES } from './resources';
 import { applyRecords, SEED_SCALES, upsertRecord, type SeedScale } from './seeds';
+import { loadStore, SaveScheduler, saveStore } from './persist';
 import { buildServer } from './server';
 import { simulateTimesheets, type SimulateOptions, type SimulateResult } from './simulate';
 import { SandboxState } from './state';
@@ -57,6 +58,8 @@ export interface AssignarSandboxOptions {
   tokenTtlSeconds?: number;
   /** Other fault knobs at start-up (errorRate, timeoutRate, ...). */
   faults?: Partial<FaultSettings>;
+  /** Keep the tenant in this JSON file across restarts (loaded instead of the seed when it exists). */
+  dataFile?: string;
   /** Client credentials the token endpoint accepts; default the demo ones. */
   credentials?: { clientId: string; clientSecret: string };
 }
@@ -114,7 +117,10 @@ export async function startAssignarSandbox(opts: AssignarSandboxOptions = {}): P
   });
   const credentials = opts.credentials ?? { clientId: ASSIGNAR_SANDBOX_CREDENTIALS.clientId, clientSecret: ASSIGNAR_SANDBOX_CREDENTIALS.clientSecret };
   const state = new SandboxState(credentials, ASSIGNAR_SCOPE, seed, startFaults);
-  await state.seed(seed);
+  const persisted = opts.dataFile ? loadStore(opts.dataFile) : undefined;
+  if (persisted) state.store = persisted;
+  else await state.seed(seed);
+  const saver = opts.dataFile ? new SaveScheduler(() => saveStore(opts.dataFile!, state.store)) : undefined;
 
   const ref: { sandbox?: AssignarSandbox } = {};
   const describe = () => ({
@@ -129,6 +135,12 @@ export async function startAssignarSandbox(opts: AssignarSandboxOptions = {}): P
     routes: ref.sandbox?.routes.map((r) => `${r.method} ${r.path}`),
   });
   const { app, routes } = buildServer(state, describe);
+  if (saver) {
+    saver.changed();
+    app.addHook('onResponse', async (req) => {
+      if (req.method !== 'GET') saver.changed();
+    });
+  }
   await app.listen({ port: opts.port ?? 0, host: opts.host ?? '127.0.0.1' });
   const addr = app.server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
@@ -146,6 +158,7 @@ export async function startAssignarSandbox(opts: AssignarSandboxOptions = {}): P
     async close() {
       state.sleeper.cancelAll();
       await app.close();
+      saver?.flush();
     },
     stats: () => state.statsSnapshot(),
     resetStats: () => state.stats.reset(),

@@ -103,15 +103,21 @@ export class Sequence {
   next(): number {
     return ++this.last;
   }
+  get current(): number {
+    return this.last;
+  }
 }
 
 export class Store {
   readonly tables: Record<ResourceName, Table>;
-  readonly activityEntryIds = new Sequence(100000);
-  readonly assetEntryIds = new Sequence(200000);
-  readonly relatedAssetEntryIds = new Sequence(300000);
+  readonly activityEntryIds: Sequence;
+  readonly assetEntryIds: Sequence;
+  readonly relatedAssetEntryIds: Sequence;
 
-  constructor() {
+  constructor(sequences: { activityEntryIds?: number; assetEntryIds?: number; relatedAssetEntryIds?: number } = {}) {
+    this.activityEntryIds = new Sequence(sequences.activityEntryIds ?? 100000);
+    this.assetEntryIds = new Sequence(sequences.assetEntryIds ?? 200000);
+    this.relatedAssetEntryIds = new Sequence(sequences.relatedAssetEntryIds ?? 300000);
     this.tables = Object.fromEntries(RESOURCE_NAMES.map((n) => [n, new Table(n)])) as Record<ResourceName, Table>;
   }
 
