@@ -1,0 +1,648 @@
+import { randomUUID } from 'node:crypto';
+import type { Dispatcher } from 'undici';
+import type { SageConfig } from '../config/schema';
+import { ValidationError } from '../errors';
+import { backoffDelayMs } from './backoff';
+import { classifyErrors, classifyHttpStatus, isRetryableTransportError, resultError } from './classify';
+import { buildRequest, type SageAuthentication, type SageFunction } from './envelope';
+import { SageAuthenticationError, SageMalformedResponseError, SageRequestError, SageSessionError, type SageError } from './errors';
+import type { SageFilter } from './filter';
+import {
+  buildCreate,
+  buildDelete,
+  buildGetAPISession,
+  buildLookup,
+  buildQuery,
+  buildRead,
+  buildReadByName,
+  buildReadByQuery,
+  buildReadMore,
+  buildUpdate,
+  MAX_KEYS_PER_FUNCTION,
+  READ_BY_QUERY_MAX_PAGE_SIZE,
+  type SageOrder,
+  type SageQuery,
+  type SageWriteRecord,
+} from './functions';
+import { companyLimiter, type Semaphore } from './limiter';
+import { TimesheetCreateSchema, selectFields, type SageTimesheetCreate } from './objects';
+import { advance, decodeCursor, encodeCursor, keysetQuery, type KeysetOptions, type ModifiedKeysetOptions, type SageCursor } from './paging';
+import { isSageObjectName, validateRecords, type SageRecordFor, type SageRejectedRecord, type SageValidated } from './records';
+import { parseResponse, textOf, type ParsedData, type ParsedResponse, type SageRawRecord } from './response';
+import { expiryFrom, needsRenewal, type SageSession } from './session';
+import { postXml } from './transport';
+
+export interface SageSecrets {
+  senderPassword: string;
+  userPassword: string;
+}
+
+export interface SageClientOptions {
+  /** undici dispatcher (a MockAgent in tests); default a shared keep-alive Agent. */
+  dispatcher?: Dispatcher;
+  /** Clock for session expiry, epoch ms. */
+  now?: () => number;
+  /** Wait used between retries (tests pass a no-op). */
+  sleep?: (ms: number) => Promise<void>;
+  /** [0, 1) for backoff jitter. */
+  random?: () => number;
+  /** Backoff caps; default first retry ≤ 500 ms, none over 30 s. */
+  backoff?: { baseMs?: number; maxMs?: number };
+  /** Told before each backoff wait and each re-login (for logs/metrics; the error text is redacted). */
+  onRetry?: (info: { attempt: number; delayMs: number; reason: 'backoff' | 'session'; error: SageError }) => void;
+}
+
+/** One function's outcome from `execute`. */
+export interface SageFunctionResult {
+  functionName: string;
+  controlId: string;
+  status: string;
+  key?: string;
+  data?: ParsedData;
+  /** Set when status is not `success`; already classified (SageBusinessError, SageAlreadyDoneError, …). */
+  error?: SageError;
+}
+
+export interface SageExecuteOptions {
+  /** Default: true when any function writes (create/update/delete), else false. */
+  uniqueId?: boolean;
+  transaction?: boolean;
+}
+
+export type SageQueryInput<O extends string> = Omit<SageQuery, 'object' | 'select'> & {
+  object: O;
+  /** Default: every field of the object's schema (objects.ts). Required for other objects. */
+  select?: readonly string[];
+};
+
+export interface SageQueryResult<R> {
+  records: R[];
+  rejected: SageRejectedRecord[];
+  count: number;
+  totalCount: number;
+  numRemaining: number;
+  offset: number;
+}
+
+export interface SagePage<R> {
+  records: R[];
+  rejected: SageRejectedRecord[];
+  /** Resume position after this page: heartbeat it, hand it back to continue. */
+  cursor: SageCursor;
+  /** No record remains after this page. */
+  done: boolean;
+  /** Records matching the page's query (this page and after), when Sage Intacct said. */
+  totalCount?: number;
+}
+
+export interface SageReadByQueryInput<O extends string> {
+  object: O;
+  /** Default: every field of the object's schema. */
+  fields?: readonly string[];
+  /** Legacy condition (build values with quoteQueryValue); default '' = all records. */
+  query?: string;
+  /** 1–1000, default 1000. */
+  pageSize?: number;
+}
+
+export interface SageReadByQueryResult<R> {
+  records: R[];
+  rejected: SageRejectedRecord[];
+  /** Pass to readMore while numRemaining > 0; undefined when done. */
+  resultId?: string;
+  count: number;
+  totalCount?: number;
+  numRemaining: number;
+}
+
+export interface SageWriteOptions {
+  /** Function controlid; deterministic ones make a retried write idempotent. Default a random UUID. */
+  controlId?: string;
+  /** Default true for writes. */
+  uniqueId?: boolean;
+}
+
+function int(value: string | undefined): number | undefined {
+  return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
+}
+
+function malformed(message: string): SageMalformedResponseError {
+  return new SageMalformedResponseError(`Malformed Sage Intacct response: ${message}`, { level: 'result' });
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+const SESSION_ID_MEMORY = 8;
+
+/**
+ * The Sage Intacct XML gateway client: sessions, one concurrency limit per company across the process,
+ * backoff on 429/5xx/timeouts/malformed replies, typed errors that say whether a retry can help.
+ * Passwords and session ids never appear in error messages (they are redacted from Sage's texts too).
+ */
+export class SageClient {
+  private readonly limiter: Semaphore;
+  private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private session?: SageSession;
+  private loginInFlight?: Promise<SageSession>;
+  private readonly sessionIds: string[] = [];
+
+  constructor(
+    private readonly config: SageConfig,
+    private readonly secrets: SageSecrets,
+    private readonly options: SageClientOptions = {},
+  ) {
+    this.limiter = companyLimiter(config.endpoint, config.companyId, config.concurrency);
+    this.now = options.now ?? Date.now;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  /** Replaces secrets (passwords, session ids) in any text that may reach a log or an error. */
+  readonly redact = (text: string): string => {
+    let out = text;
+    for (const secret of [this.secrets.senderPassword, this.secrets.userPassword, ...this.sessionIds]) {
+      if (secret) out = out.split(secret).join('***');
+    }
+    return out;
+  };
+
+  // ---------------------------------------------------------------- sessions
+
+  /** Signs in (getAPISession) unless a live session exists. Throws SageAuthenticationError on bad credentials. */
+  async connect(): Promise<{ endpoint: string; locationId?: string; expiresAt?: string }> {
+    const s = await this.currentSession();
+    return {
+      endpoint: s.endpoint,
+      ...(s.locationId ? { locationId: s.locationId } : {}),
+      ...(s.expiresAt !== undefined ? { expiresAt: new Date(s.expiresAt).toISOString() } : {}),
+    };
+  }
+
+  /** Forgets the session; the next call signs in again. */
+  resetSession(): void {
+    this.session = undefined;
+  }
+
+  private async currentSession(): Promise<SageSession> {
+    if (this.session && !needsRenewal(this.session, this.now())) return this.session;
+    this.loginInFlight ??= this.login().finally(() => {
+      this.loginInFlight = undefined;
+    });
+    return this.loginInFlight;
+  }
+
+  private invalidate(session: SageSession): void {
+    if (this.session === session) this.session = undefined;
+  }
+
+  /** `getAPISession`, alone in its own request, with login authentication against the configured endpoint. */
+  private async login(): Promise<SageSession> {
+    const fn = buildGetAPISession(this.config.entityId);
+    const parsed = await this.exchange([fn], { uniqueId: false, transaction: false, login: true });
+    const arrivedAt = this.now();
+    const result = parsed.results.find((r) => r.controlId === fn.controlId);
+    if (!result) throw malformed('no getAPISession result');
+    const error = resultError(result, this.redact);
+    if (error) {
+      if (error.retryable) throw error;
+      throw new SageAuthenticationError(error.message, { level: 'result', errors: error.errors, functionName: 'getAPISession', cause: error });
+    }
+    const api = result.data?.records[0];
+    const sessionId = textOf(api?.sessionid);
+    if (!sessionId) throw malformed('getAPISession returned no session id');
+    this.remember(sessionId);
+    const endpoint = this.sessionEndpoint(textOf(api?.endpoint));
+    const locationId = textOf(api?.locationid);
+    const expiry = expiryFrom(parsed.authentication, arrivedAt);
+    this.session = { sessionId, endpoint, ...(locationId ? { locationId } : {}), ...expiry };
+    return this.session;
+  }
+
+  private remember(sessionId: string): void {
+    if (this.sessionIds.includes(sessionId)) return;
+    this.sessionIds.push(sessionId);
+    if (this.sessionIds.length > SESSION_ID_MEMORY) this.sessionIds.shift();
+  }
+
+  /** The session's own endpoint (reference §1.1), or the configured one when none came back. */
+  private sessionEndpoint(returned: string | undefined): string {
+    if (!returned || returned.trim() === '') return this.config.endpoint;
+    let url: URL;
+    try {
+      url = new URL(returned.trim());
+    } catch {
+      throw malformed('getAPISession returned an endpoint that is not a URL');
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw malformed('getAPISession returned a non-HTTP endpoint');
+    if (url.protocol === 'http:' && new URL(this.config.endpoint).protocol === 'https:') {
+      throw new SageRequestError('Sage Intacct returned a session endpoint that downgrades https to http; refusing to send the session id there', {
+        level: 'result',
+        functionName: 'getAPISession',
+      });
+    }
+    return url.toString();
+  }
+
+  private observe(session: SageSession, parsed: ParsedResponse, arrivedAt: number): void {
+    if (this.session !== session) return;
+    const expiry = expiryFrom(parsed.authentication, arrivedAt);
+    if (expiry) {
+      session.expiresAt = expiry.expiresAt;
+      if (expiry.windowMs !== undefined) session.windowMs = expiry.windowMs;
+    }
+  }
+
+  // ---------------------------------------------------------------- transport
+
+  /** One HTTP round trip under the company's concurrency limit, with HTTP-level classification. */
+  private async roundTrip(url: string, xml: string): Promise<ParsedResponse> {
+    const release = await this.limiter.acquire();
+    let reply;
+    try {
+      reply = await postXml(url, xml, { dispatcher: this.options.dispatcher, timeoutMs: this.config.requestTimeoutMs });
+    } finally {
+      release();
+    }
+    if (reply.status < 200 || reply.status >= 300) throw classifyHttpStatus(reply.status, reply.headers, reply.body, this.redact);
+    return parseResponse(reply.body);
+  }
+
+  /**
+   * Sends functions until an answer that retrying cannot improve: backoff with full jitter on rate limits,
+   * transient faults and malformed replies (up to config.maxRetries), and exactly one new sign-in + resend
+   * on an invalid session. Function controlids stay the same across resends, so under uniqueid=true a
+   * write that did land before a fault is reported as already done instead of running twice.
+   */
+  private async exchange(functions: readonly SageFunction[], opts: { uniqueId: boolean; transaction: boolean; login: boolean }): Promise<ParsedResponse> {
+    const controlId = randomUUID();
+    let attempt = 0;
+    let signedInAgain = false;
+    for (;;) {
+      let url: string;
+      let authentication: SageAuthentication;
+      let session: SageSession | undefined;
+      if (opts.login) {
+        url = this.config.endpoint;
+        authentication = {
+          login: {
+            userId: this.config.userId,
+            companyId: this.config.companyId,
+            password: this.secrets.userPassword,
+            ...(this.config.entityId !== undefined ? { locationId: this.config.entityId } : {}),
+          },
+        };
+      } else {
+        session = await this.currentSession();
+        url = session.endpoint;
+        authentication = { sessionId: session.sessionId };
+      }
+      const xml = buildRequest({
+        senderId: this.config.senderId,
+        senderPassword: this.secrets.senderPassword,
+        controlId,
+        uniqueId: opts.uniqueId,
+        authentication,
+        functions,
+        transaction: opts.transaction,
+      });
+      try {
+        const parsed = await this.roundTrip(url, xml);
+        if (session) this.observe(session, parsed, this.now());
+        if (parsed.controlErrors.length > 0) throw classifyErrors('control', parsed.controlErrors, { redact: this.redact });
+        if (parsed.authenticationErrors.length > 0) throw classifyErrors('authentication', parsed.authenticationErrors, { redact: this.redact });
+        if (functions.length === 1) {
+          // A lone function refused for a passing reason (off-line, rate limit, session) is resent like a
+          // refused request. With several functions the caller decides, since others may have run.
+          const r = parsed.results.find((x) => x.controlId === functions[0].controlId);
+          const e = r && resultError(r, this.redact);
+          if (e?.retryable) throw e;
+        }
+        return parsed;
+      } catch (err) {
+        if (err instanceof SageSessionError && session && !signedInAgain) {
+          signedInAgain = true;
+          this.invalidate(session);
+          this.options.onRetry?.({ attempt, delayMs: 0, reason: 'session', error: err });
+          continue;
+        }
+        if (isRetryableTransportError(err) && attempt < this.config.maxRetries) {
+          const retryAfter = (err as { retryAfterSeconds?: number }).retryAfterSeconds;
+          const base = this.options.backoff?.baseMs ?? 500;
+          const max = this.options.backoff?.maxMs ?? 30_000;
+          const delayMs = backoffDelayMs(attempt, { baseMs: base, maxMs: max, random: this.options.random }, retryAfter);
+          attempt++;
+          this.options.onRetry?.({ attempt, delayMs, reason: 'backoff', error: err as SageError });
+          await this.sleep(delayMs);
+          continue;
+        }
+        throw err;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- generic
+
+  /**
+   * Sends several functions in one request (session authentication) and returns one result per function,
+   * in the order given; a failed function carries its classified `error`. Throws for control-level,
+   * authentication-level and transport failures.
+   */
+  async execute(functions: readonly SageFunction[], opts: SageExecuteOptions = {}): Promise<SageFunctionResult[]> {
+    const parsed = await this.exchange(functions, {
+      uniqueId: opts.uniqueId ?? functions.some((f) => f.write),
+      transaction: opts.transaction ?? false,
+      login: false,
+    });
+    return functions.map((f) => {
+      const r = parsed.results.find((x) => x.controlId === f.controlId);
+      if (!r) throw malformed(`no result for ${f.name} (controlid ${f.controlId})`);
+      const error = resultError(r, this.redact);
+      return {
+        functionName: r.functionName,
+        controlId: r.controlId,
+        status: r.status,
+        ...(r.key !== undefined ? { key: r.key } : {}),
+        ...(r.data ? { data: r.data } : {}),
+        ...(error ? { error } : {}),
+      };
+    });
+  }
+
+  private async executeOne(fn: SageFunction, opts: SageExecuteOptions = {}): Promise<SageFunctionResult> {
+    const [result] = await this.execute([fn], opts);
+    if (result.error) throw result.error;
+    return result;
+  }
+
+  private defaultFields(object: string, given: readonly string[] | undefined): readonly string[] {
+    if (given) return given;
+    if (isSageObjectName(object)) return selectFields(object);
+    throw new SageRequestError(`A field list is required for ${object} (the client never sends '*')`, { level: 'client' });
+  }
+
+  // ---------------------------------------------------------------- query
+
+  private async runQuery<O extends string>(q: SageQueryInput<O>): Promise<{ data: ParsedData; result: SageQueryResult<SageRecordFor<O>> }> {
+    const fn = buildQuery({ ...q, select: this.defaultFields(q.object, q.select), pageSize: q.pageSize ?? this.config.pageSize });
+    const r = await this.executeOne(fn, { uniqueId: false });
+    const data = r.data ?? { attributes: {}, records: [] };
+    const { records, rejected } = validateRecords(q.object, data.records, this.config.userTimeZoneOffset);
+    const a = data.attributes;
+    return {
+      data,
+      result: {
+        records,
+        rejected,
+        count: int(a.count) ?? data.records.length,
+        totalCount: int(a.totalcount) ?? data.records.length,
+        numRemaining: int(a.numremaining) ?? 0,
+        offset: int(a.offset) ?? q.offset ?? 0,
+      },
+    };
+  }
+
+  /** One `query` function in its own request (one metered transaction). */
+  async query<O extends string>(q: SageQueryInput<O>): Promise<SageQueryResult<SageRecordFor<O>>> {
+    return (await this.runQuery(q)).result;
+  }
+
+  /** How many records match, from `totalcount` of a one-row query. */
+  async count(object: string, filter?: SageFilter): Promise<number> {
+    const { data } = await this.runQuery({ object, select: ['RECORDNO'], filter, pageSize: 1 });
+    const total = int(data.attributes.totalcount);
+    if (total === undefined) throw malformed('query returned no totalcount');
+    return total;
+  }
+
+  private async keysetPage<O extends string>(
+    mode: 'recordno' | 'modified',
+    opts: ModifiedKeysetOptions<O>,
+    cursor: SageCursor | undefined,
+  ): Promise<SagePage<SageRecordFor<O>>> {
+    const state = decodeCursor(cursor, mode, opts.object);
+    const pageSize = opts.pageSize ?? this.config.pageSize;
+    const q = keysetQuery(state, opts, this.defaultFields(opts.object, opts.select), pageSize, this.config.userTimeZoneOffset);
+    const { data, result } = await this.runQuery({ ...q, object: opts.object });
+    const next = advance(state, data.records, this.config.userTimeZoneOffset);
+    const numRemaining = int(data.attributes.numremaining);
+    const done = data.records.length === 0 || (numRemaining !== undefined ? numRemaining === 0 : data.records.length < pageSize);
+    return {
+      records: result.records,
+      rejected: result.rejected,
+      cursor: encodeCursor(next),
+      done,
+      ...(int(data.attributes.totalcount) !== undefined ? { totalCount: result.totalCount } : {}),
+    };
+  }
+
+  /** The page after `cursor` (undefined = first page), keyset on RECORDNO. */
+  pageByRecordNo<O extends string>(opts: KeysetOptions<O>, cursor?: SageCursor): Promise<SagePage<SageRecordFor<O>>> {
+    return this.keysetPage('recordno', opts, cursor);
+  }
+
+  /** The page after `cursor`, keyset on WHENMODIFIED then RECORDNO, starting at `since`. */
+  pageByModified<O extends string>(opts: ModifiedKeysetOptions<O>, cursor?: SageCursor): Promise<SagePage<SageRecordFor<O>>> {
+    return this.keysetPage('modified', opts, cursor);
+  }
+
+  /** Every page from `cursor` to the end, keyset on RECORDNO. */
+  async *pagesByRecordNo<O extends string>(opts: KeysetOptions<O>, cursor?: SageCursor): AsyncGenerator<SagePage<SageRecordFor<O>>> {
+    let c = cursor;
+    for (;;) {
+      const page = await this.pageByRecordNo(opts, c);
+      yield page;
+      if (page.done) return;
+      c = page.cursor;
+    }
+  }
+
+  /** Every page from `cursor` to the end, keyset on WHENMODIFIED then RECORDNO. */
+  async *pagesByModified<O extends string>(opts: ModifiedKeysetOptions<O>, cursor?: SageCursor): AsyncGenerator<SagePage<SageRecordFor<O>>> {
+    let c = cursor;
+    for (;;) {
+      const page = await this.pageByModified(opts, c);
+      yield page;
+      if (page.done) return;
+      c = page.cursor;
+    }
+  }
+
+  /**
+   * Every page of a full read by `offset`, ordered by RECORDNO (or `orderBy`), with up to
+   * config.concurrency pages in flight after the first (whose totalcount tells how many follow). Exactly
+   * ceil(N / pageSize) queries, and the fastest way to read everything under a concurrency cap — but each
+   * offset page is an independent query, so records changing between pages can be skipped or repeated
+   * (reference §3.2). Use the keyset helpers when that matters (incremental sync, resumable imports).
+   */
+  async *pagesByOffset<O extends string>(opts: KeysetOptions<O> & { orderBy?: readonly SageOrder[] }): AsyncGenerator<SageQueryResult<SageRecordFor<O>>> {
+    const pageSize = opts.pageSize ?? this.config.pageSize;
+    const base: SageQueryInput<O> = {
+      object: opts.object,
+      select: this.defaultFields(opts.object, opts.select),
+      filter: opts.filter,
+      orderBy: opts.orderBy ?? [{ field: 'RECORDNO' }],
+      pageSize,
+      showPrivate: opts.showPrivate,
+    };
+    const first = await this.query({ ...base, offset: 0 });
+    yield first;
+    const offsets: number[] = [];
+    for (let o = pageSize; o < first.totalCount; o += pageSize) offsets.push(o);
+    const inFlight: Promise<SageQueryResult<SageRecordFor<O>>>[] = [];
+    let next = 0;
+    const launch = () => {
+      if (next >= offsets.length) return;
+      const p = this.query({ ...base, offset: offsets[next++] });
+      p.catch(() => undefined); // awaited below in order; this only keeps an early failure from being "unhandled"
+      inFlight.push(p);
+    };
+    for (let i = 0; i < this.config.concurrency; i++) launch();
+    while (inFlight.length > 0) {
+      const page = await (inFlight.shift() as Promise<SageQueryResult<SageRecordFor<O>>>);
+      launch();
+      yield page;
+    }
+  }
+
+  // ---------------------------------------------------------------- legacy reads
+
+  private readByQueryResult<O extends string>(object: O, data: ParsedData | undefined): SageReadByQueryResult<SageRecordFor<O>> {
+    const d = data ?? { attributes: {}, records: [] };
+    const { records, rejected } = validateRecords(object, d.records, this.config.userTimeZoneOffset);
+    const numRemaining = int(d.attributes.numremaining) ?? 0;
+    const resultId = d.attributes.resultId ?? d.attributes.resultid;
+    const total = int(d.attributes.totalcount);
+    return {
+      records,
+      rejected,
+      ...(resultId && numRemaining > 0 ? { resultId } : {}),
+      count: int(d.attributes.count) ?? d.records.length,
+      ...(total !== undefined ? { totalCount: total } : {}),
+      numRemaining,
+    };
+  }
+
+  /** Legacy `readByQuery`: the first page and a resultId for `readMore`. */
+  async readByQuery<O extends string>(q: SageReadByQueryInput<O>): Promise<SageReadByQueryResult<SageRecordFor<O>>> {
+    const fn = buildReadByQuery({
+      object: q.object,
+      fields: this.defaultFields(q.object, q.fields),
+      query: q.query ?? '',
+      pageSize: q.pageSize ?? READ_BY_QUERY_MAX_PAGE_SIZE,
+    });
+    const r = await this.executeOne(fn, { uniqueId: false });
+    return this.readByQueryResult(q.object, r.data);
+  }
+
+  /** The next page of a readByQuery (`object` only selects the schema used to validate records). */
+  async readMore<O extends string>(object: O, resultId: string): Promise<SageReadByQueryResult<SageRecordFor<O>>> {
+    const r = await this.executeOne(buildReadMore(resultId), { uniqueId: false });
+    return this.readByQueryResult(object, r.data);
+  }
+
+  /** readByQuery then readMore until nothing remains. */
+  async *readByQueryPages<O extends string>(q: SageReadByQueryInput<O>): AsyncGenerator<SageReadByQueryResult<SageRecordFor<O>>> {
+    let page = await this.readByQuery(q);
+    yield page;
+    while (page.resultId) {
+      page = await this.readMore(q.object, page.resultId);
+      yield page;
+    }
+  }
+
+  private async readKeys<O extends string>(
+    build: (object: string, keys: readonly string[], fields: readonly string[]) => SageFunction,
+    object: O,
+    keys: readonly string[],
+    fields: readonly string[] | undefined,
+  ): Promise<SageValidated<SageRecordFor<O>>> {
+    if (keys.length === 0) return { records: [], rejected: [] };
+    const f = this.defaultFields(object, fields);
+    // Up to 100 keys per function, all functions in one request.
+    const results = await this.execute(chunk(keys, MAX_KEYS_PER_FUNCTION).map((c) => build(object, c, f)), { uniqueId: false });
+    const raws: SageRawRecord[] = [];
+    for (const r of results) {
+      if (r.error) throw r.error;
+      raws.push(...(r.data?.records ?? []));
+    }
+    return validateRecords(object, raws, this.config.userTimeZoneOffset);
+  }
+
+  /** `read` by RECORDNO. Keys that do not exist simply return no record. */
+  read<O extends string>(object: O, recordNos: readonly string[], fields?: readonly string[]): Promise<SageValidated<SageRecordFor<O>>> {
+    return this.readKeys(buildRead, object, recordNos, fields);
+  }
+
+  /** `readByName` by the object's ID field (EMPLOYEEID, PROJECTID, …). */
+  readByName<O extends string>(object: O, ids: readonly string[], fields?: readonly string[]): Promise<SageValidated<SageRecordFor<O>>> {
+    return this.readKeys(buildReadByName, object, ids, fields);
+  }
+
+  /** `lookup`: the object's definition (`<Type>` with Fields and Relationships) as parsed. */
+  async lookup(object: string): Promise<SageRawRecord> {
+    const r = await this.executeOne(buildLookup(object), { uniqueId: false });
+    const type = r.data?.records[0];
+    if (!type) throw malformed(`lookup of ${object} returned no definition`);
+    return type;
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  private async write(fn: SageFunction, opts: SageWriteOptions): Promise<SageRawRecord[]> {
+    const r = await this.executeOne(fn, { uniqueId: opts.uniqueId ?? true });
+    return r.data?.records ?? [];
+  }
+
+  /** Generic `create`; returns what Sage Intacct sends back per record (RECORDNO and the ID field). */
+  create(object: string, records: readonly SageWriteRecord[], opts: SageWriteOptions = {}): Promise<SageRawRecord[]> {
+    return this.write(buildCreate(object, records, opts.controlId), opts);
+  }
+
+  /** Generic `update` (records carry RECORDNO or the ID field). */
+  update(object: string, records: readonly SageWriteRecord[], opts: SageWriteOptions = {}): Promise<SageRawRecord[]> {
+    return this.write(buildUpdate(object, records, opts.controlId), opts);
+  }
+
+  /** Generic `delete` by RECORDNO (more than 100 keys go as several functions, controlids suffixed `-N`). */
+  async delete(object: string, recordNos: readonly string[], opts: SageWriteOptions = {}): Promise<void> {
+    if (recordNos.length === 0) return;
+    const chunks = chunk(recordNos, MAX_KEYS_PER_FUNCTION);
+    const fns = chunks.map((c, i) => buildDelete(object, c, opts.controlId === undefined ? undefined : chunks.length === 1 ? opts.controlId : `${opts.controlId}-${i + 1}`));
+    const results = await this.execute(fns, { uniqueId: opts.uniqueId ?? true });
+    for (const r of results) if (r.error) throw r.error;
+  }
+
+  /**
+   * Creates a TIMESHEET with its TIMESHEETENTRIES in one `create` under `uniqueid=true`, with the caller's
+   * deterministic function controlid, and returns the new RECORDNO. When that controlid already ran, throws
+   * SageAlreadyDoneError: the timesheet exists — look it up (e.g. by EMPLOYEEID + BEGINDATE) rather than
+   * create it again. A business rule refusal throws SageBusinessError with Sage Intacct's errors.
+   */
+  async createTimesheet(timesheet: SageTimesheetCreate, opts: { controlId: string }): Promise<{ recordNo: string }> {
+    const checked = TimesheetCreateSchema.safeParse(timesheet);
+    if (!checked.success) {
+      throw new ValidationError(`Timesheet for ${String(timesheet?.EMPLOYEEID)} is invalid: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    }
+    const { EMPLOYEEID, BEGINDATE, DESCRIPTION, STATE, TIMESHEETENTRIES, ...rest } = timesheet;
+    const record: SageWriteRecord = {
+      EMPLOYEEID,
+      BEGINDATE,
+      DESCRIPTION,
+      STATE,
+      ...(rest as SageWriteRecord),
+      TIMESHEETENTRIES: { TIMESHEETENTRY: TIMESHEETENTRIES.map((e) => e as SageWriteRecord) },
+    };
+    const r = await this.executeOne(buildCreate('TIMESHEET', [record], opts.controlId), { uniqueId: true });
+    const created = r.data?.records[0];
+    const recordNo = textOf(created?.RECORDNO) ?? r.key;
+    if (!recordNo || !/^\d+$/.test(recordNo)) {
+      // Retrying the same controlid answers "already done", which the caller resolves by lookup.
+      throw malformed('the TIMESHEET create succeeded but returned no RECORDNO');
+    }
+    return { recordNo };
+  }
+}

@@ -1,0 +1,84 @@
+/** The Sage Intacct XML gateway client: public surface. */
+export { SageClient } from './client';
+export type {
+  SageClientOptions,
+  SageExecuteOptions,
+  SageFunctionResult,
+  SagePage,
+  SageQueryInput,
+  SageQueryResult,
+  SageReadByQueryInput,
+  SageReadByQueryResult,
+  SageSecrets,
+  SageWriteOptions,
+} from './client';
+
+export {
+  SageError,
+  SageAlreadyDoneError,
+  SageAuthenticationError,
+  SageBusinessError,
+  SageMalformedResponseError,
+  SagePermissionError,
+  SageRateLimitError,
+  SageRequestError,
+  SageSessionError,
+  SageTransactionAbortedError,
+  SageTransientError,
+} from './errors';
+export type { SageErrorDetail, SageErrorLevel, SageTransientKind } from './errors';
+export { ALREADY_DONE, classifyErrors, classifyHttpStatus, formatErrors, resultError } from './classify';
+
+export {
+  and,
+  between,
+  equalTo,
+  filterToXml,
+  fromConfigConditions,
+  greaterThan,
+  greaterThanOrEqualTo,
+  inList,
+  isNotNull,
+  isNull,
+  lessThan,
+  lessThanOrEqualTo,
+  like,
+  notEqualTo,
+  notIn,
+  notLike,
+  or,
+} from './filter';
+export type { ComparisonOperator, FilterValue, SageFilter } from './filter';
+
+export {
+  buildCreate,
+  buildDelete,
+  buildGetAPISession,
+  buildLookup,
+  buildQuery,
+  buildRead,
+  buildReadByName,
+  buildReadByQuery,
+  buildReadMore,
+  buildUpdate,
+  recordXml,
+  MAX_KEYS_PER_FUNCTION,
+  QUERY_MAX_PAGE_SIZE,
+  READ_BY_QUERY_MAX_PAGE_SIZE,
+} from './functions';
+export type { SageOrder, SageQuery, SageReadByQuery, SageWritePrimitive, SageWriteRecord, SageWriteValue } from './functions';
+export { buildRequest } from './envelope';
+export type { SageAuthentication, SageFunction, SageLogin, SageRequest } from './envelope';
+
+export { parseResponse } from './response';
+export type { ParsedAuthentication, ParsedControl, ParsedData, ParsedResponse, ParsedResult, SageRawRecord } from './response';
+export { normaliseRecord, validateRecords, TIMESTAMP_FIELDS } from './records';
+export type { SageRecordFor, SageRejectedRecord, SageValidated } from './records';
+
+export { parseUtcOffset, sageDateToIsoDate, sageTimestampToIso, toSageDate, toSageTimestamp } from './dates';
+export { escapeQueryValue, escapeXml, escapeXmlAttribute, quoteQueryValue } from './xml';
+export type { KeysetOptions, ModifiedKeysetOptions, SageCursor } from './paging';
+export { companyLimiter, resetCompanyLimiters, Semaphore } from './limiter';
+export { backoffDelayMs } from './backoff';
+
+export * from './objects';
