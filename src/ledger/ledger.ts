@@ -11,6 +11,7 @@ import type { RecordKind } from './values';
 import * as timesheets from './timesheet-exports';
 import * as trueup from './trueup-items';
 import * as watermarks from './watermarks';
+import * as writeFailures from './write-failures';
 
 export const DEFAULT_SQLITE_PATH = '.data/ledger.sqlite';
 
@@ -38,6 +39,9 @@ export interface Ledger {
 
   getLinksBySageKeys(connection: string, kind: EntityKind, sageKeys: readonly string[]): Promise<links.Link[]>;
   getLinksBySageIds(connection: string, kind: EntityKind, sageIds: readonly string[]): Promise<links.Link[]>;
+  getWriteFailures(connection: string, kind: EntityKind, sageKeys: readonly string[]): Promise<writeFailures.WriteFailure[]>;
+  recordWriteFailures(rows: readonly writeFailures.WriteFailureInput[]): Promise<void>;
+  clearWriteFailures(connection: string, kind: EntityKind, sageKeys: readonly string[]): Promise<void>;
   getLinksByAssignarIds(connection: string, kind: EntityKind, assignarIds: readonly string[]): Promise<links.Link[]>;
   upsertLinks(rows: readonly links.LinkInput[]): Promise<void>;
   listLinks(connection: string, kind: EntityKind, options: links.ListLinksOptions): Promise<links.Link[]>;
@@ -104,6 +108,18 @@ class LedgerImpl implements Ledger {
 
   async getLinksBySageIds(connection: string, kind: EntityKind, sageIds: readonly string[]) {
     return links.getLinksBySageIds(this.#db, connection, kind, sageIds);
+  }
+
+  async getWriteFailures(connection: string, kind: EntityKind, sageKeys: readonly string[]) {
+    return writeFailures.getWriteFailures(this.#db, connection, kind, sageKeys);
+  }
+
+  async recordWriteFailures(rows: readonly writeFailures.WriteFailureInput[]) {
+    return writeFailures.recordWriteFailures(this.#db, rows);
+  }
+
+  async clearWriteFailures(connection: string, kind: EntityKind, sageKeys: readonly string[]) {
+    return writeFailures.clearWriteFailures(this.#db, connection, kind, sageKeys);
   }
   async getLinksByAssignarIds(connection: string, kind: EntityKind, assignarIds: readonly string[]) {
     return links.getLinksByAssignarIds(this.#db, connection, kind, assignarIds);

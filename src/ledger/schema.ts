@@ -13,6 +13,15 @@
  */
 
 /** A Sage Intacct record ↔ Assignar record pair. */
+export interface WriteFailuresTable {
+  connection: string;
+  kind: string;
+  sage_key: string;
+  content_hash: string;
+  reason: string;
+  failed_at: string;
+}
+
 export interface LinksTable {
   connection: string;
   kind: string;
@@ -110,6 +119,7 @@ export interface TrueupItemsTable {
 
 export interface Database {
   links: LinksTable;
+  write_failures: WriteFailuresTable;
   watermarks: WatermarksTable;
   runs: RunsTable;
   record_outcomes: RecordOutcomesTable;

@@ -74,8 +74,10 @@ export async function applyMapped(ctx: SyncContext, kind: EntityKind, results: R
     }
   }
 
+  const writable = await skipKnownFailures(ctx, kind, plan, sink);
+
   if (ctx.dryRun) {
-    for (const p of plan) {
+    for (const p of writable) {
       const outcome: Outcome = p.action === 'create' ? 'created' : p.action === 'link' ? 'adopted' : p.outcome;
       sink.add({ kind, recordKey: p.mapped.sageKey, sageId: p.mapped.readableId, assignarId: 'assignarId' in p ? p.assignarId : null, outcome, details: { dryRun: true, ...('details' in p ? p.details : {}) } });
     }
@@ -83,12 +85,32 @@ export async function applyMapped(ctx: SyncContext, kind: EntityKind, results: R
   }
 
   let retryLater: unknown;
-  for (let i = 0; i < plan.length; i += WRITE_CHUNK) {
-    retryLater ??= await writeChunk(ctx, kind, plan.slice(i, i + WRITE_CHUNK), sink);
+  for (let i = 0; i < writable.length; i += WRITE_CHUNK) {
+    retryLater ??= await writeChunk(ctx, kind, writable.slice(i, i + WRITE_CHUNK), sink);
     await sink.flush();
     ctx.progress();
   }
   if (retryLater) throw new PageRetryError(`some ${kind} writes failed and will be retried: ${describeError(retryLater)}`, { cause: retryLater });
+}
+
+/**
+ * A write Assignar refused for good (a 400) is not sent again while the Sage record is unchanged: it is
+ * reported as failed with the original reason on every run, and retried once the record's content changes.
+ */
+async function skipKnownFailures(ctx: SyncContext, kind: EntityKind, plan: readonly Planned[], sink: OutcomeSink): Promise<Planned[]> {
+  const writes = plan.filter((p) => p.action !== 'link');
+  if (writes.length === 0) return [...plan];
+  const known = new Map((await ctx.ledger.getWriteFailures(ctx.connection.id, kind, writes.map((p) => p.mapped.sageKey))).map((f) => [f.sageKey, f]));
+  return plan.filter((p) => {
+    const failure = p.action === 'link' ? undefined : known.get(p.mapped.sageKey);
+    if (!failure || failure.contentHash !== p.mapped.hash) return true;
+    sink.add({
+      kind, recordKey: p.mapped.sageKey, sageId: p.mapped.readableId, assignarId: 'assignarId' in p ? p.assignarId : null, outcome: 'failed',
+      reason: `${failure.reason} (not sent again: unchanged in Sage Intacct since it failed at ${failure.failedAt})`,
+      details: { skipped: true, failedAt: failure.failedAt },
+    });
+    return false;
+  });
 }
 
 /** A retried page finds its own earlier writes unchanged: it keeps the outcome the earlier attempt recorded. */
@@ -116,6 +138,7 @@ async function writeChunk(ctx: SyncContext, kind: EntityKind, chunk: readonly Pl
   ]);
 
   const newLinks: LinkInput[] = [];
+  const refused: Array<{ connection: string; kind: EntityKind; sageKey: string; contentHash: string; reason: string }> = [];
   let retryLater: unknown;
   const link = (m: MapOk<AnyPayload>, assignarId: string): LinkInput => ({
     connection: ctx.connection.id, kind, sageKey: m.sageKey, sageId: m.readableId, assignarId, contentHash: m.hash, payload: m.payload as unknown as JsonObject, status: 'active',
@@ -125,7 +148,9 @@ async function writeChunk(ctx: SyncContext, kind: EntityKind, chunk: readonly Pl
       retryLater ??= error;
       return;
     }
-    sink.add({ kind, recordKey: m.sageKey, sageId: m.readableId, assignarId, outcome: 'failed', reason: failureReason(kind, m, error), details: { attempt: ctx.attempt } });
+    const reason = failureReason(kind, m, error);
+    sink.add({ kind, recordKey: m.sageKey, sageId: m.readableId, assignarId, outcome: 'failed', reason, details: { attempt: ctx.attempt } });
+    if (!isRetryableError(error)) refused.push({ connection: ctx.connection.id, kind, sageKey: m.sageKey, contentHash: m.hash, reason });
   };
 
   created.forEach((r, i) => {
@@ -146,7 +171,11 @@ async function writeChunk(ctx: SyncContext, kind: EntityKind, chunk: readonly Pl
     newLinks.push(link(p.mapped, p.assignarId));
     sink.add({ kind, recordKey: p.mapped.sageKey, sageId: p.mapped.readableId, assignarId: p.assignarId, outcome: 'adopted', details: p.details as never });
   }
-  if (newLinks.length) await ctx.ledger.upsertLinks(newLinks);
+  if (newLinks.length) {
+    await ctx.ledger.upsertLinks(newLinks);
+    await ctx.ledger.clearWriteFailures(ctx.connection.id, kind, newLinks.map((l) => l.sageKey));
+  }
+  await ctx.ledger.recordWriteFailures(refused);
   return retryLater;
 }
 

@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { LedgerFlavor } from '../database';
 import { initialMigration } from './0001_initial';
 import { linkPayloadMigration } from './0002_link_payload';
+import { writeFailuresMigration } from './0003_write_failures';
 
 /**
  * Every migration, in order. Add new ones at the end with the next number; never edit or reorder one
@@ -10,6 +11,7 @@ import { linkPayloadMigration } from './0002_link_payload';
 const MIGRATIONS: ReadonlyArray<readonly [name: string, build: (flavor: LedgerFlavor) => Migration]> = [
   ['0001_initial', initialMigration],
   ['0002_link_payload', linkPayloadMigration],
+  ['0003_write_failures', writeFailuresMigration],
 ];
 
 export const MIGRATION_NAMES: readonly string[] = MIGRATIONS.map(([name]) => name);
