@@ -1,13 +1,17 @@
 import type { EntityKind } from '../config/schema';
 import type { PageResult } from '../contracts/sync';
 import type { JsonObject, Link } from '../ledger';
-import { assignarHash, assignarMatchValue, canonicalJson, comparable, comparableFields, deactivationPayload, descriptorFor } from '../mapping';
+import type { Filter } from '../assignar';
+import { assignarHash, assignarMatchValue, canonicalJson, comparable, comparableFields, deactivationPayload, descriptorFor, FIELD_WORKER_USER_TYPE_ID } from '../mapping';
 import { collectionFor, type AssignarRecord } from './assignar-collection';
 import { describeError } from './describe-error';
 import { OutcomeSink } from './outcome-sink';
 import type { SyncContext } from './sync-context';
 
 const LINK_PAGE = 5000;
+
+/** Only these Assignar records can be Intacct-owned: office users, say, are Assignar's own. */
+const OWNED_FILTER: Partial<Record<EntityKind, Filter>> = { worker: { user_type_id: FIELD_WORKER_USER_TYPE_ID } };
 
 /**
  * Drift: Intacct-owned Assignar records edited, deleted or duplicated in Assignar, and records created
@@ -22,10 +26,10 @@ export async function detectDrift(ctx: SyncContext, kind: EntityKind): Promise<P
   const collection = collectionFor(ctx.assignar, kind);
 
   const byId = new Map<string, AssignarRecord>();
-  const fields = [...new Set(['id', 'active', d.matchKey, 'modified_time', ...comparableFields(kind, ctx.connection)])];
+  const fields = [...new Set(['id', 'active', d.matchKey, ...comparableFields(kind, ctx.connection)])];
   let cursor: { page: number; pageSize: number } | undefined;
   do {
-    const page = await collection.listPage({ sort: 'id', fields, pageSize: ctx.connection.assignar.pageSize }, cursor, { signal: ctx.signal });
+    const page = await collection.listPage({ sort: 'id', fields, filter: OWNED_FILTER[kind], pageSize: ctx.connection.assignar.pageSize }, cursor, { signal: ctx.signal });
     for (const r of page.items) byId.set(String(r.id), r);
     cursor = page.next ?? undefined;
     ctx.progress();
@@ -40,7 +44,10 @@ export async function detectDrift(ctx: SyncContext, kind: EntityKind): Promise<P
       byId.delete(link.assignarId);
       const matchValue = typeof link.payload?.[d.matchKey] === 'string' ? (link.payload[d.matchKey] as string) : '';
       if (matchValue) linkedMatch.set(matchValue, link.assignarId);
-      if (!record) await onDeleted(ctx, kind, policy, link, sink);
+      if (link.status === 'held' && (!record || assignarHash(record, kind, ctx.connection) !== link.contentHash)) {
+        // Already waiting for the true-up: reported as held on every run, not re-detected as new drift.
+        sink.add({ kind, recordKey: link.sageKey, sageId: link.sageId, assignarId: link.assignarId, outcome: 'held', reason: link.reason ?? 'held for the true-up' });
+      } else if (!record) await onDeleted(ctx, kind, policy, link, sink);
       else if (assignarHash(record, kind, ctx.connection) !== link.contentHash) await onEdited(ctx, kind, policy, link, record, sink);
       else if (link.status !== 'active' && !ctx.dryRun) await ctx.ledger.markLinks(ctx.connection.id, kind, [link.sageKey], { status: 'active', reason: null });
     }
