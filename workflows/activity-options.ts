@@ -2,12 +2,12 @@ import type { ActivityOptions } from '@temporalio/workflow';
 
 /**
  * Page activities: a page of Sage Intacct reads plus a batch of Assignar writes at the rate limit takes
- * tens of seconds; they heartbeat, so a dead worker is noticed within a minute and the page is redone
+ * tens of seconds; they heartbeat (every write), so a dead worker is noticed within 30 s and the page is redone
  * idempotently elsewhere. Errors that retrying cannot fix fail fast.
  */
 export const PAGE_ACTIVITY: ActivityOptions = {
   startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '1 minute',
+  heartbeatTimeout: '30 seconds',
   retry: {
     initialInterval: '2 seconds',
     backoffCoefficient: 2,
