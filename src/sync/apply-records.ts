@@ -74,7 +74,7 @@ export async function applyMapped(ctx: SyncContext, kind: EntityKind, results: R
     }
   }
 
-  const writable = await skipKnownFailures(ctx, kind, plan, sink);
+  const writable = await skipKnownFailures(ctx, kind, firstOfSharedValues(kind, mapped, new Set(links.keys()), plan, sink), sink);
 
   if (ctx.dryRun) {
     for (const p of writable) {
@@ -91,6 +91,46 @@ export async function applyMapped(ctx: SyncContext, kind: EntityKind, results: R
     ctx.progress();
   }
   if (retryLater) throw new PageRetryError(`some ${kind} writes failed and will be retried: ${describeError(retryLater)}`, { cause: retryLater });
+}
+
+/** Fields Assignar keeps unique (case-insensitively) among active records of a kind. */
+const UNIQUE_FIELDS: Partial<Record<EntityKind, string[]>> = { worker: ['email'] };
+
+/**
+ * When Sage records in one page share a value Assignar keeps unique (two employees with one email), one
+ * keeps it — the one already linked, else the first in RECORDNO order — and the others fail up front with
+ * a reason naming both. Sending them all would let request timing decide which one Assignar accepts.
+ */
+function firstOfSharedValues(kind: EntityKind, mapped: ReadonlyArray<MapOk<AnyPayload>>, linked: ReadonlySet<string>, plan: readonly Planned[], sink: OutcomeSink): Planned[] {
+  const fields = UNIQUE_FIELDS[kind] ?? [];
+  if (fields.length === 0) return [...plan];
+  const rank = (m: MapOk<AnyPayload>) => (linked.has(m.sageKey) ? 0 : 1);
+  const ordered = [...mapped].sort((a, b) => rank(a) - rank(b) || Number(a.sageKey) - Number(b.sageKey));
+  const owner = new Map<string, MapOk<AnyPayload>>();
+  const valueOf = (m: MapOk<AnyPayload>, field: string) => {
+    const v = (m.payload as Record<string, unknown>)[field];
+    return typeof v === 'string' && v !== '' ? v : undefined;
+  };
+  for (const m of ordered) {
+    for (const field of fields) {
+      const v = valueOf(m, field);
+      if (v !== undefined && !owner.has(`${field}\u0000${v.toLowerCase()}`)) owner.set(`${field}\u0000${v.toLowerCase()}`, m);
+    }
+  }
+  return plan.filter((p) => {
+    for (const field of fields) {
+      const v = valueOf(p.mapped, field);
+      const first = v === undefined ? undefined : owner.get(`${field}\u0000${v.toLowerCase()}`);
+      if (!first || first === p.mapped) continue;
+      sink.add({
+        kind, recordKey: p.mapped.sageKey, sageId: p.mapped.readableId, outcome: 'failed',
+        reason: `${p.mapped.object} ${p.mapped.readableId} has the same ${field} "${v}" as ${first.object} ${first.readableId}, and Assignar needs it unique among active ${kind}s. Give each its own ${field} in Sage Intacct.`,
+        details: { field, sharedWith: first.readableId },
+      });
+      return false;
+    }
+    return true;
+  });
 }
 
 /**

@@ -97,8 +97,10 @@ test('failures name the record and say what to fix; the rest proceeds', async ()
     expect(f.reason).toMatch(/Sage Intacct/);
     expect(f.reason).toContain(f.sageId!.split(':')[0]);
   }
-  const duplicateEmail = failed.find((f) => f.kind === 'worker' && /email/.test(f.reason ?? ''));
-  expect(duplicateEmail?.reason).toMatch(/already used/);
+  // Two employees sharing an email: the first keeps it, the other fails naming both, without a wasted write.
+  const sharedEmail = failed.filter((f) => f.kind === 'worker' && /same email/.test(f.reason ?? ''));
+  expect(sharedEmail.length).toBeGreaterThan(0);
+  for (const f of sharedEmail) expect(f.reason).toMatch(/as EMPLOYEE \w+/);
 });
 
 test('hostile names and emails round-trip exactly', async () => {
@@ -130,8 +132,6 @@ test('re-running the import on an unchanged source writes nothing', async () => 
     // Records Assignar refused are reported again, not re-sent, until they change in Sage Intacct.
     expect(c.failed).toBe(first.counts[kind]!.failed);
   }
-  const refused = await h.ledger.listOutcomes(again.runId, { kind: 'worker', outcome: 'failed', limit: 100 });
-  expect(refused.some((o) => /not sent again/.test(o.reason ?? ''))).toBe(true);
 });
 
 test('the ledger outcomes agree with the summary', async () => {
