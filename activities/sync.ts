@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { activityInfo, cancellationSignal, heartbeat } from '@temporalio/activity';
 import type { EntityKind } from '../src/config/schema';
 import type { PageResult, RunSummary, SyncObject } from '../src/contracts/sync';
@@ -25,6 +26,9 @@ export function createSyncActivities(deps: ActivityDeps) {
   async function context(args: PageArgs, kinds: readonly EntityKind[]): Promise<SyncContext> {
     const connection = deps.clients.connection(args.connection);
     const assignar = deps.clients.assignar(args.connection);
+    const signal = cancellationSignal();
+    // Every in-flight request of a page listens for cancellation: hundreds at once is expected here.
+    setMaxListeners(0, signal);
     return {
       connection,
       sage: deps.clients.sage(args.connection),
@@ -34,7 +38,7 @@ export function createSyncActivities(deps: ActivityDeps) {
       dryRun: args.dryRun,
       defaults: await mappingDefaults(connection, assignar, kinds),
       progress: (detail?: unknown) => heartbeat(detail),
-      signal: cancellationSignal(),
+      signal,
       attempt: activityInfo().attempt,
     };
   }
