@@ -9,6 +9,7 @@ export function countsTable(progress: Pick<Progress, 'counts'>): string {
   const header = ['entity', ...COLUMNS];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
+  if (rows.length === 0) return 'nothing to do: no record changed';
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 

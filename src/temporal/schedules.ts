@@ -1,4 +1,4 @@
-import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type DayOfWeek, type ScheduleOptions, type ScheduleSpec } from '@temporalio/client';
+import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type DayOfWeek, type ScheduleOptions, type ScheduleSpec, type WorkflowHandle } from '@temporalio/client';
 import type { ConnectionConfig, Weekday } from '../config/schema';
 import { TASK_QUEUE } from './constants';
 
@@ -71,4 +71,29 @@ export async function applySchedules(client: Client, connection: ConnectionConfi
     }
   }
   return results;
+}
+
+/**
+ * Triggers a Schedule now ("sync now"; its overlap policy still applies) and returns the handle of the
+ * run it started (or the run already in progress), or undefined when the Schedule does not exist.
+ */
+export async function triggerSchedule(client: Client, id: string): Promise<WorkflowHandle | undefined> {
+  const schedule = client.schedule.getHandle(id);
+  const before = await schedule.describe().catch((err) => {
+    if (err instanceof ScheduleNotFoundError) return undefined;
+    throw err;
+  });
+  if (!before) return undefined;
+  // The overlap policy skips a trigger while a run is in progress: join that run instead.
+  const running = before.info.runningActions[0];
+  if (running) return client.workflow.getHandle(running.workflow.workflowId);
+  const seen = new Set(before.info.recentActions.map((a) => a.action.workflow.workflowId));
+  await schedule.trigger();
+  for (let i = 0; i < 40; i++) {
+    const info = (await schedule.describe()).info;
+    const started = [...info.runningActions, ...info.recentActions.map((a) => a.action)].find((a) => !seen.has(a.workflow.workflowId));
+    if (started) return client.workflow.getHandle(started.workflow.workflowId);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`Triggered schedule ${id} but no run started within 10 s (is a worker running?)`);
 }

@@ -1,11 +1,12 @@
 import path from 'node:path';
 import { WorkflowIdConflictPolicy } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { Command } from 'commander';
 import { startServiceWorker } from '../../runtime/service-worker';
 import { startSandboxes } from '../../sandbox/start-both';
 import { TASK_QUEUE, workflowId } from '../../temporal/constants';
 import { startOrReuseDevServer } from '../../temporal/dev-server';
-import { applySchedules } from '../../temporal/schedules';
+import { applySchedules, scheduleId, triggerSchedule } from '../../temporal/schedules';
 import { createTemporalClient } from '../../temporal/client';
 import { temporalTarget } from '../../temporal/connection';
 import { cliContext } from '../context';
@@ -30,6 +31,8 @@ export function registerDevCommand(program: Command): void {
     .action(async (opts, command: Command) => {
       const config = cliContext(command).config();
       const target = temporalTarget();
+      // The first run is for watching progress: only warnings from the SDK, not its lifecycle chatter.
+      Runtime.install({ logger: new DefaultLogger('WARN') });
       const [host, port] = target.address.replace('localhost', '127.0.0.1').split(':');
       const server = await startOrReuseDevServer({ host, port: Number(port), dbFile: path.join(DATA_DIR, 'temporal.sqlite'), log: say });
       say(server.reused ? `reusing the Temporal server at ${server.address}` : `Temporal dev server up at ${server.address}`);
@@ -70,7 +73,14 @@ export function registerDevCommand(program: Command): void {
       say(`initial import running: ${server.uiUrl}/namespaces/${target.namespace}/workflows/${encodeURIComponent(id)}`);
       const summary = await followWorkflow(handle, { json: false });
       const written = Object.values(summary.counts).reduce((n, c) => n + (c ? c.created + c.updated + c.adopted + c.deactivated : 0), 0);
+      const failed = Object.values(summary.counts).reduce((n, c) => n + (c?.failed ?? 0), 0);
       say(written === 0 ? 'nothing to import: Assignar already matches Sage Intacct' : `import complete: ${written} records written to Assignar`);
+      if (failed) say(`${failed} records need fixing in Sage Intacct (the demo data carries real-world mess): npx intacct-assignar report --outcome failed`);
+
+      // What the 06:00/12:00/18:00 schedule will do: one incremental sync, now.
+      say('triggering the incremental sync schedule once (what runs at 06:00, 12:00 and 18:00):');
+      const sync = await triggerSchedule(client, scheduleId('incrementalSync', connection.id));
+      if (sync) await followWorkflow(sync, { json: false });
       say(`next: Temporal Web UI ${server.uiUrl} · schedules: npx intacct-assignar schedules list · sync now: npx intacct-assignar sync --wait · outcomes: npx intacct-assignar report`);
       say(`the worker keeps serving the schedules; Ctrl-C to stop`);
       await running;

@@ -1,7 +1,7 @@
 import { WorkflowIdConflictPolicy, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { Command } from 'commander';
 import { TASK_QUEUE, workflowId } from '../../temporal/constants';
-import { scheduleId, type ScheduledWorkflow } from '../../temporal/schedules';
+import { scheduleId, triggerSchedule, type ScheduledWorkflow } from '../../temporal/schedules';
 import { cliContext, pickConnection } from '../context';
 import { followWorkflow } from '../follow-workflow';
 
@@ -16,22 +16,13 @@ interface RunSpec {
 export const RUNNABLE: RunSpec[] = [
   { name: 'import', workflowType: 'initialImport', description: 'start (or join) the initial import of every entity' },
   { name: 'sync', workflowType: 'incrementalSync', description: 'sync now: trigger the incremental sync schedule (or start the workflow)', viaSchedule: 'incrementalSync' },
-  { name: 'export', workflowType: 'timesheetExport', description: 'start (or join) the approved-timesheet export', viaSchedule: 'timesheetExport' },
 ];
 
 async function startOrJoin(client: Client, spec: RunSpec, connection: string, dryRun: boolean): Promise<{ handle: WorkflowHandle; how: string }> {
   if (spec.viaSchedule && !dryRun) {
-    const schedule = client.schedule.getHandle(scheduleId(spec.viaSchedule, connection));
-    const exists = await schedule.describe().then(() => true, () => false);
-    if (exists) {
-      await schedule.trigger();
-      for (let i = 0; i < 40; i++) {
-        const running = (await schedule.describe()).info.runningActions;
-        if (running.length > 0) return { handle: client.workflow.getHandle(running[0].workflow.workflowId), how: `triggered schedule ${scheduleId(spec.viaSchedule, connection)}` };
-        await new Promise((r) => setTimeout(r, 250));
-      }
-      throw new Error(`Triggered schedule ${scheduleId(spec.viaSchedule, connection)} but no run appeared; is a worker running?`);
-    }
+    const id = scheduleId(spec.viaSchedule, connection);
+    const handle = await triggerSchedule(client, id);
+    if (handle) return { handle, how: `triggered schedule ${id}` };
   }
   const id = dryRun ? `${workflowId(spec.workflowType, connection)}/dry-run` : workflowId(spec.workflowType, connection);
   const handle = await client.workflow.start(spec.workflowType, {
