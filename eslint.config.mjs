@@ -7,7 +7,8 @@ const nodeBuiltins = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.tools/**', '.data/**', 'src/assignar/openapi-types.ts', 'bin/**', 'scripts/**/*.js'] },
+  // Plain-JS bootstrap files (bin/, scripts/, configs, jest global setup) stay outside the TypeScript project.
+  { ignores: ['node_modules/**', 'dist/**', '.tools/**', '.data/**', 'src/assignar/openapi-types.ts', '**/*.js', '**/*.mjs'] },
   ...tseslint.configs.recommended,
   {
     languageOptions: { parserOptions: { projectService: true } },
