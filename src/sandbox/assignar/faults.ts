@@ -1,9 +1,9 @@
-import { Random } from './random';
+import { Prng } from '../prng';
 
 /**
  * The knobs of `PUT /_sandbox/faults`: latency, a token-bucket rate limit and a concurrency cap (both
  * answered with 429 + Retry-After), injected 5xx errors and timeouts, token lifetime, and an optional
- * page-size cap. Random draws come from a seeded PRNG so a test that sets `faultSeed` is repeatable.
+ * page-size cap. Prng draws come from a seeded PRNG so a test that sets `faultSeed` is repeatable.
  */
 export interface FaultSettings {
   /** Added to every /v2 and token request, in milliseconds. */
@@ -112,12 +112,12 @@ export class TokenBucket {
 export class FaultState {
   settings: FaultSettings;
   readonly bucket: TokenBucket;
-  private random: Random;
+  private random: Prng;
 
   constructor(initial: FaultSettings, seed = 1) {
     this.settings = initial;
     this.bucket = new TokenBucket(initial.requestsPerSecond || 1, this.capacity());
-    this.random = new Random(seed);
+    this.random = new Prng(seed);
   }
 
   capacity(): number {
@@ -129,7 +129,7 @@ export class FaultState {
     this.settings = settings;
     if (wasOff && settings.requestsPerSecond) this.bucket.configure(0, 0);
     this.bucket.configure(settings.requestsPerSecond || 1, this.capacity());
-    if (seed !== undefined) this.random = new Random(seed);
+    if (seed !== undefined) this.random = new Prng(seed);
   }
 
   draw(p: number): boolean {

@@ -1,5 +1,5 @@
 import { badRequest } from './errors';
-import { Random } from './random';
+import { Prng } from '../prng';
 import { isActive, numberList } from './resources/common';
 import { WORKER_USER_TYPE_ID } from './resources/users';
 import type { Row, Store } from './store';
@@ -136,7 +136,7 @@ function at(date: string, minutes: number, tz: string): Date {
 
 export function simulateTimesheets(store: Store, input: SimulateOptions): SimulateResult {
   const o = checkOptions(input);
-  const rng = new Random(o.seed);
+  const rng = new Prng(o.seed);
   const users = store.table('users').all();
   let workers = users.filter((u) => u.user_type_id === WORKER_USER_TYPE_ID && u.active !== false);
   if (o.maxWorkers) workers = workers.slice(0, o.maxWorkers);

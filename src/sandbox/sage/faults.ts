@@ -2,7 +2,7 @@
  * Fault and limit knobs (control API `PUT faults`): latency, the concurrency cap, random or counted 5xx and
  * hangs, an off-line service, permission denials, session lifetime. Random faults draw from a seeded PRNG.
  */
-import { Prng } from './prng';
+import { Prng } from '../prng';
 
 export interface FaultSettings {
   /** Added before every gateway answer. */

@@ -4,7 +4,7 @@
  * by `resultId` or — as the API also allows — by `object` (the latest cursor on that object).
  */
 import type { FieldDef, ObjectDef } from './catalog';
-import { Prng } from './prng';
+import { Prng } from '../prng';
 import type { Rec } from './store';
 
 export interface ResultSet {

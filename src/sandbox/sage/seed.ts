@@ -9,7 +9,7 @@
  * `active`/`inactive`; WHENCREATED/WHENMODIFIED are stored ISO-8601 UTC (`2024-03-05T14:22:10.000Z`).
  */
 import { OBJECTS } from './catalog';
-import { Prng } from './prng';
+import { Prng } from '../prng';
 import { formatDateUtc, isoSeconds } from './time';
 
 export type SeedScale = 'demo' | 'large';

@@ -2,7 +2,7 @@
  * API sessions: opened by getAPISession, bound to the session endpoint path, with a sliding timeout that
  * every call through the session pushes forward. Forced expiry (control API) drops them all.
  */
-import { Prng } from './prng';
+import { Prng } from '../prng';
 
 export interface Session {
   id: string;

@@ -1,5 +1,9 @@
-/** A small seeded PRNG (mulberry32) so seeds and the timesheet generator are deterministic. */
-export class Random {
+/**
+ * A tiny seeded pseudo-random generator (mulberry32). Everything random in the sandboxes — seed data,
+ * session and result ids, injected faults, simulated timesheets — draws from one of these, so runs are
+ * reproducible for a given seed.
+ */
+export class Prng {
   private state: number;
 
   constructor(seed: number) {
@@ -15,11 +19,12 @@ export class Random {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
 
-  /** An integer in [min, max] inclusive. */
+  /** An integer in [min, max] (both inclusive). */
   int(min: number, max: number): number {
     return min + Math.floor(this.next() * (max - min + 1));
   }
 
+  /** True with probability p. */
   chance(p: number): boolean {
     return this.next() < p;
   }
@@ -45,6 +50,14 @@ export class Random {
       const j = Math.floor(this.next() * (i + 1));
       [out[i], out[j]] = [out[j], out[i]];
     }
+    return out;
+  }
+
+  /** A token of letters and digits, for session ids and result ids. */
+  token(length: number): string {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+    let out = '';
+    for (let i = 0; i < length; i++) out += alphabet[Math.floor(this.next() * alphabet.length)];
     return out;
   }
 }
