@@ -25,8 +25,8 @@ import {
   type SageWriteRecord,
 } from './functions';
 import { companyLimiter, type Semaphore } from './limiter';
-import { TimesheetCreateSchema, selectFields, type SageTimesheetCreate } from './objects';
-import { advance, decodeCursor, encodeCursor, keysetQuery, type KeysetOptions, type ModifiedKeysetOptions, type SageCursor } from './paging';
+import { SAGE_OBJECTS, TimesheetCreateSchema, selectFields, type SageTimesheetCreate } from './objects';
+import { advance, decodeCursor, encodeCursor, keysetQuery, peekTotalCount, type KeysetOptions, type ModifiedKeysetOptions, type SageCursor } from './paging';
 import { isSageObjectName, validateRecords, type SageRecordFor, type SageRejectedRecord, type SageValidated } from './records';
 import { parseResponse, textOf, type ParsedData, type ParsedResponse, type SageRawRecord } from './response';
 import { expiryFrom, needsRenewal, type SageSession } from './session';
@@ -137,6 +137,24 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
 }
 
 const SESSION_ID_MEMORY = 8;
+
+/**
+ * A few turns of the event loop, so that a request just handed a slot reaches its socket before this
+ * thread is busy for tens of milliseconds: undici writes a request on a reused keep-alive socket only
+ * after a setImmediate (it first checks the idle socket), and after one more when that socket has just
+ * finished a response. Each turn costs microseconds when nothing else is pending.
+ */
+async function letRequestsOut(): Promise<void> {
+  for (let i = 0; i < 3; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+/** Hooks on one request's round trips (internal to the client). */
+interface RoundTripHooks {
+  /** Asked once the request holds a concurrency slot: true = the answer is no longer wanted, do not send. */
+  cancelled?: () => boolean;
+  /** Told the body of a 2xx reply as soon as it has arrived (its slot already free), before it is parsed. */
+  onBody?: (body: string) => void;
+}
 
 /**
  * The Sage Intacct XML gateway client: sessions, one concurrency limit per company across the process,
@@ -259,15 +277,22 @@ export class SageClient {
   // ---------------------------------------------------------------- transport
 
   /** One HTTP round trip under the company's concurrency limit, with HTTP-level classification. */
-  private async roundTrip(url: string, xml: string): Promise<ParsedResponse> {
+  private async roundTrip(url: string, xml: string, hooks?: RoundTripHooks): Promise<ParsedResponse> {
     const release = await this.limiter.acquire();
     let reply;
+    let handedOver = false;
     try {
+      if (hooks?.cancelled?.()) throw new SageRequestError('Sage Intacct request cancelled before it was sent: its answer is no longer wanted', { level: 'client' });
       reply = await postXml(url, xml, { dispatcher: this.options.dispatcher, timeoutMs: this.config.requestTimeoutMs });
     } finally {
+      handedOver = this.limiter.waiting > 0;
       release();
     }
     if (reply.status < 200 || reply.status >= 300) throw classifyHttpStatus(reply.status, reply.headers, reply.body, this.redact);
+    hooks?.onBody?.(reply.body);
+    // Parsing a large page takes tens of milliseconds of this thread: let the request that took over the
+    // freed slot (or that onBody started) reach its socket first.
+    if (handedOver || hooks?.onBody) await letRequestsOut();
     return parseResponse(reply.body);
   }
 
@@ -277,7 +302,11 @@ export class SageClient {
    * on an invalid session. Function controlids stay the same across resends, so under uniqueid=true a
    * write that did land before a fault is reported as already done instead of running twice.
    */
-  private async exchange(functions: readonly SageFunction[], opts: { uniqueId: boolean; transaction: boolean; login: boolean }): Promise<ParsedResponse> {
+  private async exchange(
+    functions: readonly SageFunction[],
+    opts: { uniqueId: boolean; transaction: boolean; login: boolean },
+    hooks?: RoundTripHooks,
+  ): Promise<ParsedResponse> {
     const controlId = randomUUID();
     let attempt = 0;
     let signedInAgain = false;
@@ -310,7 +339,7 @@ export class SageClient {
         transaction: opts.transaction,
       });
       try {
-        const parsed = await this.roundTrip(url, xml);
+        const parsed = await this.roundTrip(url, xml, hooks);
         if (session) this.observe(session, parsed, this.now());
         if (parsed.controlErrors.length > 0) throw classifyErrors('control', parsed.controlErrors, { redact: this.redact });
         if (parsed.authenticationErrors.length > 0) throw classifyErrors('authentication', parsed.authenticationErrors, { redact: this.redact });
@@ -351,12 +380,16 @@ export class SageClient {
    * in the order given; a failed function carries its classified `error`. Throws for control-level,
    * authentication-level and transport failures.
    */
-  async execute(functions: readonly SageFunction[], opts: SageExecuteOptions = {}): Promise<SageFunctionResult[]> {
-    const parsed = await this.exchange(functions, {
-      uniqueId: opts.uniqueId ?? functions.some((f) => f.write),
-      transaction: opts.transaction ?? false,
-      login: false,
-    });
+  execute(functions: readonly SageFunction[], opts: SageExecuteOptions = {}): Promise<SageFunctionResult[]> {
+    return this.executeWith(functions, opts);
+  }
+
+  private async executeWith(functions: readonly SageFunction[], opts: SageExecuteOptions, hooks?: RoundTripHooks): Promise<SageFunctionResult[]> {
+    const parsed = await this.exchange(
+      functions,
+      { uniqueId: opts.uniqueId ?? functions.some((f) => f.write), transaction: opts.transaction ?? false, login: false },
+      hooks,
+    );
     return functions.map((f) => {
       const r = parsed.results.find((x) => x.controlId === f.controlId);
       if (!r) throw malformed(`no result for ${f.name} (controlid ${f.controlId})`);
@@ -372,8 +405,8 @@ export class SageClient {
     });
   }
 
-  private async executeOne(fn: SageFunction, opts: SageExecuteOptions = {}): Promise<SageFunctionResult> {
-    const [result] = await this.execute([fn], opts);
+  private async executeOne(fn: SageFunction, opts: SageExecuteOptions = {}, hooks?: RoundTripHooks): Promise<SageFunctionResult> {
+    const [result] = await this.executeWith([fn], opts, hooks);
     if (result.error) throw result.error;
     return result;
   }
@@ -384,11 +417,22 @@ export class SageClient {
     throw new SageRequestError(`A field list is required for ${object} (the client never sends '*')`, { level: 'client' });
   }
 
+  /**
+   * The fields a read asks for: the caller's list (default every schema field) plus RECORDNO for objects
+   * with a schema — their schemas declare it and the paging, links and outcomes key on it, so a list
+   * without it would have every record rejected.
+   */
+  private readFields(object: string, given: readonly string[] | undefined): readonly string[] {
+    const fields = this.defaultFields(object, given);
+    if (!isSageObjectName(object) || !('RECORDNO' in SAGE_OBJECTS[object].schema.shape)) return fields;
+    return fields.some((f) => f.trim().toUpperCase() === 'RECORDNO') ? fields : [...fields, 'RECORDNO'];
+  }
+
   // ---------------------------------------------------------------- query
 
-  private async runQuery<O extends string>(q: SageQueryInput<O>): Promise<{ data: ParsedData; result: SageQueryResult<SageRecordFor<O>> }> {
-    const fn = buildQuery({ ...q, select: this.defaultFields(q.object, q.select), pageSize: q.pageSize ?? this.config.pageSize });
-    const r = await this.executeOne(fn, { uniqueId: false });
+  private async runQuery<O extends string>(q: SageQueryInput<O>, hooks?: RoundTripHooks): Promise<{ data: ParsedData; result: SageQueryResult<SageRecordFor<O>> }> {
+    const fn = buildQuery({ ...q, select: this.readFields(q.object, q.select), pageSize: q.pageSize ?? this.config.pageSize });
+    const r = await this.executeOne(fn, { uniqueId: false }, hooks);
     const data = r.data ?? { attributes: {}, records: [] };
     const { records, rejected } = validateRecords(q.object, data.records, this.config.userTimeZoneOffset);
     const a = data.attributes;
@@ -472,39 +516,66 @@ export class SageClient {
   }
 
   /**
-   * Every page of a full read by `offset`, ordered by RECORDNO (or `orderBy`), with up to
-   * config.concurrency pages in flight after the first (whose totalcount tells how many follow). Exactly
+   * Every page of a full read by `offset`, ordered by RECORDNO (or `orderBy`), in order. Exactly
    * ceil(N / pageSize) queries, and the fastest way to read everything under a concurrency cap — but each
    * offset page is an independent query, so records changing between pages can be skipped or repeated
    * (reference §3.2). Use the keyset helpers when that matters (incremental sync, resumable imports).
+   *
+   * The first page goes alone: its totalcount says which offsets follow (guessing would cost a metered
+   * query whenever N ≤ pageSize). That totalcount is read from the head of its body as soon as the body
+   * has arrived (peekTotalCount; the full parse can only extend the plan), so the next offsets are sent
+   * while the first page is still being parsed. After that, up to config.concurrency pages are in flight
+   * and as many more wait on the company's limiter, so a slot freed by an arriving body is taken at once,
+   * not after that page is parsed and validated; pages are still yielded in offset order. Stopping early
+   * (break, or an error) cancels the queries that have not been sent yet.
    */
   async *pagesByOffset<O extends string>(opts: KeysetOptions<O> & { orderBy?: readonly SageOrder[] }): AsyncGenerator<SageQueryResult<SageRecordFor<O>>> {
     const pageSize = opts.pageSize ?? this.config.pageSize;
     const base: SageQueryInput<O> = {
       object: opts.object,
-      select: this.defaultFields(opts.object, opts.select),
+      select: opts.select,
       filter: opts.filter,
       orderBy: opts.orderBy ?? [{ field: 'RECORDNO' }],
       pageSize,
       showPrivate: opts.showPrivate,
     };
-    const first = await this.query({ ...base, offset: 0 });
-    yield first;
+    const window = 2 * this.config.concurrency;
     const offsets: number[] = [];
-    for (let o = pageSize; o < first.totalCount; o += pageSize) offsets.push(o);
-    const inFlight: Promise<SageQueryResult<SageRecordFor<O>>>[] = [];
+    let planned = pageSize; // every offset below this one is in `offsets`
     let next = 0;
-    const launch = () => {
-      if (next >= offsets.length) return;
-      const p = this.query({ ...base, offset: offsets[next++] });
-      p.catch(() => undefined); // awaited below in order; this only keeps an early failure from being "unhandled"
-      inFlight.push(p);
+    let stopped = false;
+    const queued: RoundTripHooks = { cancelled: () => stopped };
+    const pending: Promise<SageQueryResult<SageRecordFor<O>>>[] = [];
+    const fill = (): void => {
+      while (next < offsets.length && pending.length < window) {
+        const p = this.runQuery({ ...base, offset: offsets[next++] }, queued).then((r) => r.result);
+        p.catch(() => undefined); // awaited below in order; this only keeps an early failure from being "unhandled"
+        pending.push(p);
+      }
     };
-    for (let i = 0; i < this.config.concurrency; i++) launch();
-    while (inFlight.length > 0) {
-      const page = await (inFlight.shift() as Promise<SageQueryResult<SageRecordFor<O>>>);
-      launch();
-      yield page;
+    const planUpTo = (total: number): void => {
+      for (; planned < total; planned += pageSize) offsets.push(planned);
+      fill();
+    };
+    try {
+      const first = await this.runQuery(
+        { ...base, offset: 0 },
+        {
+          onBody: (body) => {
+            const total = peekTotalCount(body);
+            if (total !== undefined) planUpTo(total);
+          },
+        },
+      );
+      planUpTo(first.result.totalCount);
+      yield first.result;
+      while (pending.length > 0) {
+        const page = await (pending.shift() as Promise<SageQueryResult<SageRecordFor<O>>>);
+        fill();
+        yield page;
+      }
+    } finally {
+      stopped = true;
     }
   }
 
@@ -530,7 +601,7 @@ export class SageClient {
   async readByQuery<O extends string>(q: SageReadByQueryInput<O>): Promise<SageReadByQueryResult<SageRecordFor<O>>> {
     const fn = buildReadByQuery({
       object: q.object,
-      fields: this.defaultFields(q.object, q.fields),
+      fields: this.readFields(q.object, q.fields),
       query: q.query ?? '',
       pageSize: q.pageSize ?? READ_BY_QUERY_MAX_PAGE_SIZE,
     });
@@ -561,7 +632,7 @@ export class SageClient {
     fields: readonly string[] | undefined,
   ): Promise<SageValidated<SageRecordFor<O>>> {
     if (keys.length === 0) return { records: [], rejected: [] };
-    const f = this.defaultFields(object, fields);
+    const f = this.readFields(object, fields);
     // Up to 100 keys per function, all functions in one request.
     const results = await this.execute(chunk(keys, MAX_KEYS_PER_FUNCTION).map((c) => build(object, c, f)), { uniqueId: false });
     const raws: SageRawRecord[] = [];

@@ -136,3 +136,31 @@ export function advance(state: CursorState, raws: readonly SageRawRecord[], user
   }
   return { ...state, after: { t, r: recordNo } };
 }
+
+// ---------------------------------------------------------------- offset paging
+
+/** How far into a response body `peekTotalCount` looks for the `<data>` start tag. */
+const PEEK_LIMIT = 8192;
+
+/**
+ * `totalcount` of the first result of a response to one function, read from the head of the body before
+ * the body is parsed, so that `SageClient.pagesByOffset` can send the offsets after the first page the
+ * moment that page's body has arrived, and parse it meanwhile. Only a head that is plainly a success
+ * counts: everything before the first `<data>` holds one `<result>`, every `<status>` there is `success`,
+ * no `<errormessage>`, and no comment, CDATA section, DOCTYPE or processing instruction that could hide
+ * markup. Anything else gives undefined and the caller waits for the full parse (which, when it reports
+ * more, extends the plan).
+ */
+export function peekTotalCount(body: string): number | undefined {
+  const head = body.slice(0, PEEK_LIMIT);
+  const open = /<data(?:\s[^>]*)?>/.exec(head);
+  if (!open) return undefined;
+  const before = head.slice(0, open.index).replace(/^\uFEFF?\s*<\?xml[^>]*\?>/, '');
+  if (/<[!?]|<errormessage\b/.test(before)) return undefined;
+  const results = before.split(/<result\s*>/);
+  if (results.length !== 2 || !/<status>\s*success\s*<\/status>/.test(results[1])) return undefined;
+  const statuses = [...before.matchAll(/<status>([^<]*)<\/status>/g)];
+  if (statuses.some((m) => m[1].trim() !== 'success')) return undefined;
+  const total = /\stotalcount\s*=\s*(?:"(\d+)"|'(\d+)')/.exec(open[0]);
+  return total ? Number(total[1] ?? total[2]) : undefined;
+}

@@ -626,6 +626,24 @@ describe('limits and faults', () => {
     expect(stats.requests).toBe(3);
   });
 
+  test('latency is time to response, counted from arrival: concurrent requests wait side by side', async () => {
+    await control('PUT', 'faults', { latencyMs: 300, concurrencyCap: 2 });
+    const body = envelope({ fns: [['q', '<query><object>EMPLOYEE</object><select><field>RECORDNO</field><field>EMPLOYEEID</field></select><pagesize>2000</pagesize></query>']] });
+    const timed = async (): Promise<{ status: number; ms: number }> => {
+      const t = performance.now();
+      const r = await post(sandbox.endpointUrl, body);
+      return { status: r.status, ms: performance.now() - t };
+    };
+    const started = performance.now();
+    const replies = await Promise.all([timed(), timed()]);
+    const wall = performance.now() - started;
+    expect(replies.map((r) => r.status)).toEqual([200, 200]);
+    // Never sooner than the latency …
+    for (const r of replies) expect(r.ms).toBeGreaterThanOrEqual(295);
+    // … and not one after the other: the two waits overlap (one after the other would be ≥ 600 ms).
+    expect(wall).toBeLessThan(540);
+  });
+
   test('injected server errors are HTTP 5xx with an empty body; counted faults are deterministic', async () => {
     await control('PUT', 'faults', { failNextRequests: 2 });
     const body = envelope({ fns: [['l', '<lookup><object>ITEM</object></lookup>']] });

@@ -4,10 +4,19 @@
  * `application/xml` or `text/xml`; and the control API under `/_sandbox/`.
  *
  * Per gateway request, in order: content-type check (else HTTP 415 + GW-0011); the concurrency cap (one
- * more than the cap → HTTP 429 + GW-0010 at once, counted); the latency knob; an injected fault (HTTP 5xx
- * with an empty body, or a hang until the client gives up), before or after executing as configured; then
- * HTTP 200 with the gateway's XML for every business outcome.
+ * more than the cap → HTTP 429 + GW-0010 at once, counted); an injected fault (HTTP 5xx with an empty body,
+ * or a hang until the client gives up), before or after executing as configured; then HTTP 200 with the
+ * gateway's XML for every business outcome.
+ *
+ * Latency is time to response, as a client sees it from a real gateway: it counts from the request's
+ * arrival and includes the sandbox's own work, so a request is executed first and then held only for what
+ * remains of `latencyMs` (a page that takes 40 ms to build at 200 ms latency is answered at 200 ms, not
+ * 240). Each request waits on its own timer, so concurrent requests overlap their waits; the execution
+ * itself is synchronous, so requests that arrive together are executed one after the other — which stays
+ * inside the latency as long as their work fits in it. A request holds its concurrency slot from the cap
+ * check until it is answered (or the client leaves).
  */
+import { performance } from 'node:perf_hooks';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { registerControlApi, type ControlInfo } from './control-api';
 import type { SageSandboxCore } from './core';
@@ -61,10 +70,14 @@ export function createServer(core: SageSandboxCore, info: () => ControlInfo, aft
     }
   });
   const hanging = new Set<() => void>();
+  /** When each gateway request arrived (fastify's onRequest: headers read, body not yet). */
+  const arrivals = new WeakMap<FastifyRequest, number>();
   let closing = false;
 
 
   const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+  /** One turn of the event loop: I/O already received (other requests' arrivals) is handled first. */
+  const yieldToArrivals = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
   /** Holds the request without answering until the client leaves, `hangMs` passes or the sandbox closes. */
   const hang = async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
@@ -108,7 +121,13 @@ export function createServer(core: SageSandboxCore, info: () => ControlInfo, aft
     reply.raw.once('close', release);
     try {
       const decision = core.faults.decide();
-      if (settings.latencyMs > 0) await sleep(settings.latencyMs);
+      // Waits out what remains of the latency, counted from the request's arrival, so the sandbox's own
+      // work is part of the latency, not added to it.
+      const arrived = arrivals.get(req) ?? performance.now();
+      const untilLatency = async (): Promise<void> => {
+        const rest = settings.latencyMs - (performance.now() - arrived);
+        if (rest > 0) await sleep(rest);
+      };
       const fault = async (): Promise<unknown> => {
         if (decision === 'error') {
           stats.faultsInjected.serverErrors++;
@@ -122,13 +141,21 @@ export function createServer(core: SageSandboxCore, info: () => ControlInfo, aft
         release();
         return reply;
       };
-      if (decision && !core.faults.settings.faultsAfterExecute) return await fault();
+      if (decision && !core.faults.settings.faultsAfterExecute) {
+        await untilLatency();
+        return await fault();
+      }
+      // Let requests that arrived together all start their clocks before this one's synchronous work.
+      if (settings.latencyMs > 0) await yieldToArrivals();
       const result = core.gateway(typeof req.body === 'string' ? req.body : '', onSessionPath);
+      // Encoding the body is part of the work, inside the latency like the rest of it.
+      const payload = Buffer.from(result.body, 'utf8');
+      await untilLatency();
       if (decision) return await fault();
       if (result.outcome === 'offline') stats.faultsInjected.offline++;
       stats.responses[result.outcome]++;
       release();
-      return reply.code(200).type(XML_TYPE).send(result.body);
+      return reply.code(200).type(XML_TYPE).send(payload);
     } catch (err) {
       release();
       throw err;
@@ -137,6 +164,9 @@ export function createServer(core: SageSandboxCore, info: () => ControlInfo, aft
 
   // The gateway sees every body as text (it answers a wrong content type itself); the control API keeps JSON.
   void app.register(async (gw) => {
+    gw.addHook('onRequest', async (req) => {
+      arrivals.set(req, performance.now());
+    });
     gw.removeAllContentTypeParsers();
     gw.addContentTypeParser('*', { parseAs: 'string' }, (_req, b, done) => done(null, b));
     for (const [path, onSession] of [[LOGIN_PATH, false], [SESSION_PATH, true]] as const) {

@@ -417,6 +417,121 @@ describe('query and keyset paging', () => {
     expect(gw.calls.map((c) => (c.functions[0].body as { offset: string }).offset).sort()).toEqual(['0', '2', '4', '6']);
   });
 
+  describe('pagesByOffset pipelining', () => {
+    /** A session origin whose query replies wait until the test opens their offset's gate. */
+    function gated(rows: Record<string, string>[], open: (offset: string) => Promise<void>) {
+      const origin = 'https://gated.intacct.test';
+      const sent: string[] = [];
+      const gw = new FakeGateway([LOGIN_ORIGIN], (req) =>
+        fx.response([fx.result('getAPISession', req.functions[0].controlId, { data: fx.sessionData('S1', `${origin}/ia/xml/xmlgw.phtml`) })]),
+      );
+      gw.agent
+        .get(origin)
+        .intercept({ path: () => true, method: 'POST' })
+        .reply(200, (async (opts: { path: string; body?: unknown }) => {
+          const f = parseRequest(opts.path, String(opts.body)).functions[0];
+          const offset = String((f.body as { offset?: string }).offset ?? '0');
+          sent.push(offset);
+          await open(offset);
+          return answerQuery(f, rows);
+        }) as unknown as string)
+        .persist();
+      return { gw, sent };
+    }
+    function gate() {
+      let open!: () => void;
+      const opened = new Promise<void>((resolve) => (open = resolve));
+      return { open, opened };
+    }
+    const until = async (check: () => boolean) => {
+      for (let i = 0; i < 200 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(check()).toBe(true);
+    };
+
+    it('sends the next offset as soon as a slot frees, not when the in-order page is consumed; yields in order', async () => {
+      const gates: Record<string, ReturnType<typeof gate>> = { '2': gate(), '4': gate() };
+      const { gw, sent } = gated(employees(7), (offset) => gates[offset]?.opened ?? Promise.resolve());
+      const c = new SageClient(config(), SECRETS, { dispatcher: gw.agent, sleep: noSleep });
+      const pages: string[][] = [];
+      const reading = (async () => {
+        for await (const p of c.pagesByOffset({ object: 'EMPLOYEE', pageSize: 2 })) pages.push(p.records.map((r) => r.RECORDNO));
+      })();
+      // Offsets 2 and 4 take both slots; 6 waits for one.
+      await until(() => sent.length === 3);
+      expect(sent).toEqual(['0', '2', '4']);
+      // Offset 4 answers while 2 (the next in order) is still out: 6 goes at once, before page 2 is consumed.
+      gates['4'].open();
+      await until(() => sent.length === 4);
+      expect(sent[3]).toBe('6');
+      expect(pages).toEqual([['1', '2']]);
+      gates['2'].open();
+      await reading;
+      expect(pages).toEqual([['1', '2'], ['3', '4'], ['5', '6'], ['7']]);
+      expect(sent).toEqual(['0', '2', '4', '6']);
+    });
+
+    it('stopping early cancels the queries not yet sent', async () => {
+      const held = gate();
+      const { gw, sent } = gated(employees(9), (offset) => (offset === '0' ? Promise.resolve() : held.opened));
+      const c = new SageClient(config(), SECRETS, { dispatcher: gw.agent, sleep: noSleep });
+      for await (const p of c.pagesByOffset({ object: 'EMPLOYEE', pageSize: 2 })) {
+        expect(p.offset).toBe(0);
+        break;
+      }
+      held.open();
+      // The two in flight finish; the ones queued behind them (offsets 6 and 8) are never sent.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(sent).toEqual(['0', '2', '4']);
+      // Their slots were handed back: the company's limiter is free for the next call.
+      await expect(c.query({ object: 'EMPLOYEE', pageSize: 2 })).resolves.toMatchObject({ count: 2 });
+      expect(sent).toEqual(['0', '2', '4', '0']);
+    });
+  });
+
+  it('adds RECORDNO to a select or fields list that lacks it (schema objects), so records are not rejected', async () => {
+    const log: QueryLog[] = [];
+    const rows = employees(3);
+    const gw = new FakeGateway(
+      [LOGIN_ORIGIN, SESSION_ORIGIN],
+      sageLike((req, f) => {
+        if (f.name === 'query') return answerQuery(f, rows, log);
+        const fields = String((f.body as { fields: string }).fields).split(',');
+        const pick = (r: Record<string, string>) => Object.fromEntries(fields.map((k) => [k, r[k] ?? '']));
+        if (f.name === 'readByQuery') return fx.response([fx.result('readByQuery', f.controlId, { data: fx.queryData('EMPLOYEE', rows.map(pick), { totalcount: 3, numremaining: 0 }) })]);
+        return fx.response(req.functions.map((g) => fx.result(g.name, g.controlId, { data: fx.queryData('EMPLOYEE', rows.slice(0, 1).map(pick)) })));
+      }),
+    );
+    const c = client(gw);
+    const q = await c.query({ object: 'EMPLOYEE', select: ['EMPLOYEEID', 'STATUS'] });
+    expect(q.rejected).toEqual([]);
+    expect(q.records.map((r) => r.RECORDNO)).toEqual(['1', '2', '3']);
+    expect(log[0].select).toEqual(['EMPLOYEEID', 'STATUS', 'RECORDNO']);
+
+    const offsetPages = [];
+    for await (const p of c.pagesByOffset({ object: 'EMPLOYEE', select: ['EMPLOYEEID'], pageSize: 2 })) offsetPages.push(p);
+    expect(offsetPages.flatMap((p) => p.rejected)).toEqual([]);
+    expect(offsetPages.flatMap((p) => p.records.map((r) => r.RECORDNO))).toEqual(['1', '2', '3']);
+    expect(log.slice(1).map((l) => l.select)).toEqual([['EMPLOYEEID', 'RECORDNO'], ['EMPLOYEEID', 'RECORDNO']]);
+
+    const rbq = [];
+    for await (const p of c.readByQueryPages({ object: 'EMPLOYEE', fields: ['EMPLOYEEID'] })) rbq.push(p);
+    expect(rbq[0].rejected).toEqual([]);
+    expect(rbq[0].records).toHaveLength(3);
+    const byKeys = [await c.read('EMPLOYEE', ['1'], ['EMPLOYEEID']), await c.readByName('EMPLOYEE', ['E001'], ['EMPLOYEEID'])];
+    for (const r of byKeys) {
+      expect(r.rejected).toEqual([]);
+      expect(r.records).toEqual([expect.objectContaining({ RECORDNO: '1', EMPLOYEEID: 'E001' })]);
+    }
+    const fieldLists = gw.calls.filter((r) => r.functions[0].name !== 'query').map((r) => (r.functions[0].body as { fields: string }).fields);
+    expect(fieldLists).toEqual(['EMPLOYEEID,RECORDNO', 'EMPLOYEEID,RECORDNO', 'EMPLOYEEID,RECORDNO']);
+
+    // Not added twice (any case), and not added for objects without a schema.
+    await c.query({ object: 'EMPLOYEE', select: ['recordno', 'EMPLOYEEID'] });
+    expect(log[log.length - 1].select).toEqual(['recordno', 'EMPLOYEEID']);
+    await c.query({ object: 'VENDOR', select: ['VENDORID'] });
+    expect(log[log.length - 1].select).toEqual(['VENDORID']);
+  });
+
   it('count() reads totalcount from a one-row query', async () => {
     const log: QueryLog[] = [];
     const gw = new FakeGateway([LOGIN_ORIGIN, SESSION_ORIGIN], queryOk(employees(7), log));

@@ -1,6 +1,7 @@
 import { ValidationError } from '../../../src/errors';
 import { equalTo } from '../../../src/sage';
-import { advance, decodeCursor, encodeCursor, keysetQuery } from '../../../src/sage/paging';
+import { advance, decodeCursor, encodeCursor, keysetQuery, peekTotalCount } from '../../../src/sage/paging';
+import * as fx from './fixtures';
 import { SageMalformedResponseError } from '../../../src/sage';
 
 describe('keyset cursors', () => {
@@ -57,5 +58,26 @@ describe('keyset queries', () => {
         { op: 'and', filters: [{ op: 'equalto', field: 'WHENMODIFIED', value: '06/01/2025 10:00:00' }, { op: 'greaterthan', field: 'RECORDNO', value: '7' }] },
       ],
     });
+  });
+});
+
+describe('peekTotalCount (offset paging reads totalcount before the body is parsed)', () => {
+  const page = (attrs: string) => fx.response([fx.result('query', 'q1', { data: `<data listtype="EMPLOYEE"${attrs}><EMPLOYEE><RECORDNO>1</RECORDNO></EMPLOYEE></data>` })]);
+
+  it('reads totalcount from the data start tag of a lone successful result', () => {
+    expect(peekTotalCount(page(' count="1" totalcount="10000" numremaining="9999" offset="0"'))).toBe(10000);
+    expect(peekTotalCount(page(" totalcount='7'"))).toBe(7);
+    expect(peekTotalCount(`\uFEFF${page(' totalcount="3"')}`)).toBe(3);
+  });
+
+  it('gives up (undefined) on anything that is not plainly one success', () => {
+    expect(peekTotalCount(page(' count="1"'))).toBeUndefined();
+    expect(peekTotalCount(fx.response([fx.result('query', 'q1', { errors: fx.QUERY_FAILED })]))).toBeUndefined();
+    expect(peekTotalCount(fx.response([fx.result('query', 'q1', { status: 'failure', data: '<data totalcount="5"></data>' })]))).toBeUndefined();
+    expect(peekTotalCount(fx.GATEWAY_RATE_LIMIT)).toBeUndefined();
+    expect(peekTotalCount(fx.INVALID_SESSION)).toBeUndefined();
+    expect(peekTotalCount(page(' totalcount="5"').replace('<result>', '<!-- x --><result>'))).toBeUndefined();
+    expect(peekTotalCount(`${' '.repeat(9000)}${page(' totalcount="5"')}`)).toBeUndefined();
+    expect(peekTotalCount('')).toBeUndefined();
   });
 });
