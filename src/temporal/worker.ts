@@ -1,19 +1,8 @@
-import path from 'node:path';
-import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker, type NativeConnection } from '@temporalio/worker';
 import { TASK_QUEUE } from './constants';
+import { workflowBundle } from './workflow-bundle';
 
-export const WORKFLOWS_PATH = path.resolve(__dirname, '..', '..', 'workflows', 'index.ts');
-
-let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-
-/** Bundles the workflow code once per process (webpack takes seconds) and shares it between workers. */
-export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
-  return bundle;
-}
-
-const noop = () => undefined;
-const quietBundlerLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: (m: string) => console.error(m), log: noop };
+export { workflowBundle } from './workflow-bundle';
 
 export interface WorkerOptions {
   connection: NativeConnection;
