@@ -1,9 +1,10 @@
 import { setMaxListeners } from 'node:events';
 import { activityInfo, cancellationSignal, heartbeat } from '@temporalio/activity';
 import type { EntityKind } from '../src/config/schema';
-import type { PageResult, RunSummary, SyncObject } from '../src/contracts/sync';
+import type { PageResult, SyncObject } from '../src/contracts/sync';
 import { applyScope } from '../src/sync/scope';
-import { commitWatermarks } from '../src/sync/commit-watermarks';
+import { applyDeactivations } from '../src/sync/apply-deactivations';
+import { revisitFailuresPage } from '../src/sync/revisit-failures';
 import { detectDrift } from '../src/sync/drift';
 import { importPage } from '../src/sync/import-page';
 import { mappingDefaults } from '../src/sync/run-defaults';
@@ -11,6 +12,7 @@ import { syncChangesPage } from '../src/sync/changes-page';
 import { syncDeletions } from '../src/sync/deletions';
 import type { SyncContext } from '../src/sync/sync-context';
 import type { ActivityDeps } from './deps';
+import { createRunActivities } from './runs';
 
 interface PageArgs {
   connection: string;
@@ -44,12 +46,8 @@ export function createSyncActivities(deps: ActivityDeps) {
   }
 
   return {
-    async startRun(args: PageArgs & { workflow: string; startedAt: string }): Promise<void> {
-      await deps.ledger.startRun({ runId: args.runId, connection: args.connection, workflowType: args.workflow, workflowId: activityInfo().workflowExecution?.workflowId ?? null, dryRun: args.dryRun, startedAt: args.startedAt });
-    },
-    async finishRun(args: { runId: string; status: 'completed' | 'failed'; summary: RunSummary }): Promise<void> {
-      await deps.ledger.finishRun(args.runId, { status: args.status, summary: args.summary as never });
-    },
+    // Run-level activities (the run's ledger record, plan, watermarks, writer lease): activities/runs.ts.
+    ...createRunActivities(deps),
     async prepareEntity(args: PageArgs & { kind: EntityKind }): Promise<void> {
       // Resolve and cache the tenant defaults (e.g. the work-order owner) once, before the pages.
       await context(args, [args.kind]);
@@ -69,8 +67,11 @@ export function createSyncActivities(deps: ActivityDeps) {
     async detectDrift(args: PageArgs & { kind: EntityKind }): Promise<PageResult> {
       return detectDrift(await context(args, [args.kind]), args.kind);
     },
-    async commitWatermarks(args: { connection: string; runId: string; startedAt: string; objects: string[]; kinds: EntityKind[] }): Promise<void> {
-      await commitWatermarks({ connection: deps.clients.connection(args.connection), ledger: deps.ledger }, args.startedAt, args.objects, args.kinds);
+    async revisitFailuresPage(args: PageArgs & { object: SyncObject; kinds: EntityKind[]; cursor: string | null }): Promise<PageResult> {
+      return revisitFailuresPage(await context(args, args.kinds), args.object, args.kinds, args.cursor);
+    },
+    async applyDeactivations(args: PageArgs & { kind: EntityKind; confirmDeactivations?: boolean }): Promise<PageResult> {
+      return applyDeactivations(await context(args, [args.kind]), args.kind, args.confirmDeactivations ?? false);
     },
   };
 }

@@ -12,6 +12,11 @@
  *      editing in the UI, which stamps WHENMODIFIED), ceil(1%) of each entity kind's in-scope records
  *      that are in Assignar get a new name (CONTACT.LASTNAME for employees, NAME otherwise); then a sync.
  *      Target: Assignar writes = changed records exactly; each change is checked in Assignar's table.
+ *      In the same sync, 20 new projects of a customer that is inactive in Sage Intacct fail for their
+ *      missing dependency (their client is not in Assignar).
+ *   4. The dependency is fixed (the customer turns active; the projects are not touched) and a sync runs.
+ *      Target: the 20 projects land in Assignar, at most one Sage transaction per entity type more
+ *      than the no-change sync.
  *
  * The last line is one JSON object.
  */
@@ -33,6 +38,8 @@ const ASSIGNAR_CONCURRENCY = Number(process.env.BENCH_ASSIGNAR_CONCURRENCY ?? 12
 const SAGE_SEED = (process.env.BENCH_SAGE_SEED ?? 'large') as 'large' | 'demo';
 const CHANGE_SHARE = 0.01;
 const SUFFIX = ' rev2';
+const DEPENDANTS = 20;
+const DEPENDENCY_ID = 'C-BENCH-DEP';
 
 /** The Sage field each kind's change renames, and the Assignar field where the new value must show. */
 const CHANGE: Record<EntityKind, { sageField: string; assignarField: string }> = {
@@ -144,6 +151,15 @@ async function main(): Promise<number> {
     changed.set(kind, saved.map((r) => ({ recordNo: r.RECORDNO, value: r[sageField] })));
   }
   const changedRecords = [...changed.values()].reduce((n, l) => n + l.length, 0);
+  // 20 projects whose customer is inactive: they fail for a missing dependency.
+  const projectTemplate = (scope.get('project') ?? [])[0];
+  const { RECORDNO: _r, WHENCREATED: _c, WHENMODIFIED: _m, CUSTOMERNAME: _n, ...projectFields } = projectTemplate;
+  await sage.upsert(sb, 'CUSTOMER', [{ CUSTOMERID: DEPENDENCY_ID, NAME: 'Bench Dependency Pty Ltd', STATUS: 'inactive' }]);
+  const dependants = await sage.upsert(
+    sb,
+    'PROJECT',
+    Array.from({ length: DEPENDANTS }, (_, i) => ({ ...projectFields, PROJECTID: `P-BENCH-DEP-${i}`, NAME: `Bench dependant ${i}`, CUSTOMERID: DEPENDENCY_ID, STATUS: 'active' })),
+  );
   console.log('');
   console.log(
     `3. 1% change: renamed in Sage (control API) ${[...changed.entries()].map(([k, l]) => `${k} ${l.length}`).join(', ')} = ${changedRecords} records ` +
@@ -167,10 +183,34 @@ async function main(): Promise<number> {
   const putWrites = Object.entries(change.calls.byRoute).filter(([r]) => r.startsWith('PUT ')).reduce((n, [, v]) => n + v, 0);
   console.log(`  changed records ${changedRecords}; Assignar writes ${change.calls.writes} (PUT ${putWrites}); new values in Assignar: ${landed}/${changedRecords}`);
   for (const l of notLanded.slice(0, 10)) console.log(`    not in Assignar: ${l}`);
+  const dependantsInAssignar = async () => {
+    const keys = new Set(dependants.map((d) => d.RECORDNO));
+    return (await assignar.records(sb, 'projects')).filter((r) => keys.has(String(r.integration_id)) && r.active === true).length;
+  };
+  console.log(`  ${DEPENDANTS} new projects of inactive customer ${DEPENDENCY_ID}: ${await dependantsInAssignar()} in Assignar, project failures in the run ${change.summary.counts.project?.failed ?? 0} (they need the missing client)`);
   const changeOk = change.calls.writes === changedRecords && landed === changedRecords;
   console.log(`  target (writes exactly the changed records): ${changeOk ? 'met' : 'NOT met'}`);
 
-  const missed = [...(nochangeOk ? [] : ['nochange']), ...(changeOk ? [] : ['change'])];
+  // ── 4. the dependency is fixed ───────────────────────────────────────────────────────────────────
+  const [dependency] = (await sage.records(sb, 'CUSTOMER')).filter((c) => c.CUSTOMERID === DEPENDENCY_ID);
+  await sage.upsert(sb, 'CUSTOMER', [{ RECORDNO: dependency.RECORDNO, STATUS: 'active' }]);
+  console.log('');
+  console.log(`4. customer ${DEPENDENCY_ID} turned active in Sage (its ${DEPENDANTS} projects untouched), then a sync:`);
+  const fixed = await measuredSync(client, sb);
+  printMeasured(fixed);
+  const released = await dependantsInAssignar();
+  const extraByObject = Object.fromEntries(
+    [...new Set([...Object.keys(fixed.sageByFnObject), ...Object.keys(nochange.sageByFnObject)])].map((k) => [k, (fixed.sageByFnObject[k] ?? 0) - (nochange.sageByFnObject[k] ?? 0)]),
+  );
+  const extraTx = fixed.sageTx - nochange.sageTx;
+  const fixedOk = released === DEPENDANTS && Object.values(extraByObject).every((n) => n <= 1) && extraTx <= ENTITY_TYPES;
+  console.log(
+    `  dependants in Assignar ${released}/${DEPENDANTS}; Sage transactions ${fixed.sageTx} vs ${nochange.sageTx} without changes (extra ${extraTx}: ` +
+      `${Object.entries(extraByObject).filter(([, n]) => n !== 0).map(([k, n]) => `${k} ${n > 0 ? '+' : ''}${n}`).join(', ') || 'none'}); Assignar writes ${fixed.calls.writes}`,
+  );
+  console.log(`  target (all ${DEPENDANTS} land; at most one extra Sage transaction per entity type): ${fixedOk ? 'met' : 'NOT met'}`);
+
+  const missed = [...(nochangeOk ? [] : ['nochange']), ...(changeOk ? [] : ['change']), ...(fixedOk ? [] : ['dependency_fixed'])];
   const rss = worker.lifetimePeakMb();
   console.log('');
   console.log(`targets: ${missed.length ? `MISSED: ${missed.join(', ')}` : 'all met'}; worker peak RSS ${fmt(rss, 1)} MB (start-up ${fmt(worker.startupPeakMb, 1)} MB)`);
@@ -193,7 +233,13 @@ async function main(): Promise<number> {
       change_assignar_calls: change.calls.total,
       change_assignar_writes: change.calls.writes,
       change_landed: landed,
-      max_history_events: Math.max(nochange.maxHistory, change.maxHistory),
+      dependants_failing: DEPENDANTS,
+      fixed_wall_s: round(fixed.wallS, 1),
+      fixed_sage_transactions: fixed.sageTx,
+      fixed_extra_sage_transactions: extraTx,
+      fixed_assignar_writes: fixed.calls.writes,
+      dependants_landed: released,
+      max_history_events: Math.max(nochange.maxHistory, change.maxHistory, fixed.maxHistory),
       peak_rss_mb: round(rss, 1),
       targets_met: missed.length === 0,
       missed,

@@ -1,94 +1,112 @@
 import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { createSyncActivities } from '../activities/sync';
 import type { EntityKind } from '../src/config/schema';
-import { addCounts, emptyCounts, type Counts } from '../src/contracts/outcomes';
-import { IMPORT_ORDER, SYNC_STREAMS, SyncInputSchema, type Progress, type RunSummary, type SyncCarry } from '../src/contracts/sync';
+import { RunPlanSchema, SYNC_PHASES, SYNC_STREAMS, SyncCarrySchema, SyncInputSchema, type Progress, type RunSummary, type SyncCarry } from '../src/contracts/sync';
+import type { WriterHolder } from '../src/contracts/writer';
+import { accountedRun } from './accounted-run';
 import { LEDGER_ACTIVITY, PAGE_ACTIVITY } from './activity-options';
+import { withConnectionWriter } from './connection-writer';
 import { progressQuery } from './messages';
-import { parseInput } from './parse-input';
+import { parseInput, readCarry } from './parse-input';
+import { addPage } from './run-progress';
 
 type SyncActivities = ReturnType<typeof createSyncActivities>;
 const pages = proxyActivities<SyncActivities>(PAGE_ACTIVITY);
 const ledger = proxyActivities<SyncActivities>(LEDGER_ACTIVITY);
 
-const PHASES = ['scope', 'changes', 'deletions', 'drift', 'done'] as const;
+/** Phases that work one kind at a time (the others work per Sage object, or once). */
+const PER_KIND = new Set<SyncCarry['phase']>(['scope', 'drift', 'deactivate']);
 
 /**
- * One scheduled sync: (1) filters that changed since the last sync apply retroactively, (2) records
- * changed in Sage Intacct since the watermark (minus a lookback) are applied, one query per Sage object,
- * (3) deletions are deactivated, (4) drift — Intacct-owned records edited, deleted or duplicated in
- * Assignar — is recorded and, per policy, overwritten. Watermarks move only after a complete, real run.
+ * One sync (scheduled, or "sync now"), as the connection's only writer (a dry run takes no lease):
+ * (1) filters that changed since the last sync apply retroactively, (2) records changed in Sage Intacct
+ * since the watermark (minus a lookback) are applied, one query per Sage object, (3) records that failed
+ * before are revisited, (4) deletions are found, (5) drift — Intacct-owned records edited, deleted or
+ * duplicated in Assignar — is recorded and, per policy, overwritten, (6) the deactivations found are
+ * applied, unless the mass-change guard holds them for the operator (`confirmDeactivations` releases
+ * them). Watermarks move only after a complete, real run, and only those of what it covered.
  */
-export async function incrementalSync(rawInput: unknown): Promise<RunSummary> {
+export async function incrementalSync(rawInput: unknown, rawCarry?: unknown): Promise<RunSummary> {
   const input = parseInput(SyncInputSchema, rawInput, 'incrementalSync');
-  const kinds: EntityKind[] = IMPORT_ORDER.filter((k) => !input.entities || input.entities.includes(k));
-  const streams = SYNC_STREAMS.filter((s) => s.kinds.some((k) => kinds.includes(k)));
   const info = workflowInfo();
-  const carry: SyncCarry = input.carry ?? {
+  const carry: SyncCarry = readCarry(SyncCarrySchema, rawCarry, 'incrementalSync') ?? {
     runId: info.runId,
     startedAt: new Date(info.startTime).toISOString(),
+    kinds: null,
+    writer: false,
     phase: 'scope',
     index: 0,
     cursor: null,
     counts: {},
+    notices: [],
     continuedRuns: 0,
   };
-  const base = { connection: input.connection, runId: carry.runId, dryRun: input.dryRun };
+  let waitingFor: WriterHolder | undefined;
+  const base = { connection: input.connection, runId: carry.runId, dryRun: input.dryRun, confirmDeactivations: input.confirmDeactivations };
   const progress = (): Progress => ({
     workflow: 'incrementalSync',
     connection: input.connection,
     runId: carry.runId,
     dryRun: input.dryRun,
-    phase: carry.phase,
-    entity: carry.phase === 'scope' || carry.phase === 'drift' ? kinds[carry.index] : undefined,
+    phase: waitingFor ? 'waiting' : carry.phase,
+    entity: PER_KIND.has(carry.phase) ? carry.kinds?.[carry.index] : undefined,
     startedAt: carry.startedAt,
     counts: carry.counts,
+    notices: carry.notices,
+    waitingFor,
     done: carry.phase === 'done',
   });
   setHandler(progressQuery, progress);
 
-  const add = (counts: Partial<Record<EntityKind, Counts>>) => {
-    for (const [k, c] of Object.entries(counts) as [EntityKind, Counts][]) carry.counts[k] = addCounts(carry.counts[k] ?? emptyCounts(), c);
-  };
   const isDone = () => carry.phase === 'done';
   const nextPhase = () => {
-    carry.phase = PHASES[PHASES.indexOf(carry.phase) + 1];
+    carry.phase = SYNC_PHASES[SYNC_PHASES.indexOf(carry.phase) + 1];
     carry.index = 0;
     carry.cursor = null;
   };
 
-  if (!input.carry) await ledger.startRun({ ...base, workflow: 'incrementalSync', startedAt: carry.startedAt });
-
-  let pagesThisRun = 0;
-  while (!isDone()) {
-    if (carry.phase === 'scope') {
-      if (carry.index >= kinds.length) { nextPhase(); continue; }
-      add((await pages.applyScope({ ...base, kind: kinds[carry.index] })).counts);
-      carry.index += 1;
-    } else if (carry.phase === 'changes') {
-      if (carry.index >= streams.length) { nextPhase(); continue; }
-      const stream = streams[carry.index];
-      const page = await pages.syncChangesPage({ ...base, object: stream.object, kinds: stream.kinds.filter((k) => kinds.includes(k)), cursor: carry.cursor });
-      add(page.counts);
-      carry.cursor = page.nextCursor;
-      if (carry.cursor === null) carry.index += 1;
-    } else if (carry.phase === 'deletions') {
-      add((await pages.syncDeletions({ ...base, kinds })).counts);
-      nextPhase();
-    } else if (carry.phase === 'drift') {
-      if (carry.index >= kinds.length) { nextPhase(); continue; }
-      add((await pages.detectDrift({ ...base, kind: kinds[carry.index] })).counts);
-      carry.index += 1;
+  const work = async (kinds: EntityKind[]) => {
+    const streams = SYNC_STREAMS.filter((s) => s.kinds.some((k) => kinds.includes(k))).map((s) => ({ object: s.object, kinds: s.kinds.filter((k) => kinds.includes(k)) }));
+    let pagesThisRun = 0;
+    while (!isDone()) {
+      if (PER_KIND.has(carry.phase)) {
+        if (carry.index >= kinds.length) { nextPhase(); continue; }
+        const kind = kinds[carry.index];
+        if (carry.phase === 'scope') addPage(carry, await pages.applyScope({ ...base, kind }));
+        else if (carry.phase === 'drift') addPage(carry, await pages.detectDrift({ ...base, kind }));
+        else addPage(carry, await pages.applyDeactivations({ ...base, kind }));
+        carry.index += 1;
+      } else if (carry.phase === 'changes' || carry.phase === 'revisit') {
+        if (carry.index >= streams.length) { nextPhase(); continue; }
+        const args = { ...base, ...streams[carry.index], cursor: carry.cursor };
+        const page = carry.phase === 'changes' ? await pages.syncChangesPage(args) : await pages.revisitFailuresPage(args);
+        addPage(carry, page);
+        carry.cursor = page.nextCursor;
+        if (carry.cursor === null) carry.index += 1;
+      } else if (carry.phase === 'deletions') {
+        addPage(carry, await pages.syncDeletions({ ...base, kinds }));
+        nextPhase();
+      }
+      pagesThisRun += 1;
+      if (!isDone() && (pagesThisRun >= input.pagesPerRun || workflowInfo().continueAsNewSuggested)) {
+        await condition(allHandlersFinished);
+        await continueAsNew<typeof incrementalSync>(input, { ...carry, continuedRuns: carry.continuedRuns + 1 });
+      }
     }
-    pagesThisRun += 1;
-    if (!isDone() && (pagesThisRun >= input.pagesPerRun || workflowInfo().continueAsNewSuggested)) {
-      await condition(allHandlersFinished);
-      await continueAsNew<typeof incrementalSync>({ ...input, carry: { ...carry, continuedRuns: carry.continuedRuns + 1 } });
-    }
-  }
+    if (!input.dryRun) await ledger.commitWatermarks({ connection: input.connection, runId: carry.runId, startedAt: carry.startedAt, kinds });
+  };
 
-  if (!input.dryRun) await ledger.commitWatermarks({ connection: input.connection, runId: carry.runId, startedAt: carry.startedAt, objects: streams.map((s) => s.object), kinds });
-  const summary: RunSummary = { ...progress(), finishedAt: new Date(Date.now()).toISOString() };
-  await ledger.finishRun({ runId: carry.runId, status: 'completed', summary });
-  return summary;
+  return accountedRun({ start: { connection: input.connection, runId: carry.runId, dryRun: input.dryRun, workflow: 'incrementalSync', startedAt: carry.startedAt }, first: rawCarry === undefined, progress }, async () => {
+    const kinds = (carry.kinds ??= RunPlanSchema.parse(await ledger.planRun({ connection: input.connection, entities: input.entities })).kinds);
+    if (input.dryRun) return work(kinds);
+    const writer = {
+      connection: input.connection,
+      runId: carry.runId,
+      waitSeconds: input.waitForWriterSeconds,
+      held: carry.writer,
+      onWait: (holder: WriterHolder | undefined) => (waitingFor = holder),
+      onAcquired: () => (carry.writer = true),
+    };
+    return withConnectionWriter(writer, () => work(kinds));
+  });
 }

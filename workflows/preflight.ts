@@ -6,7 +6,7 @@ import { parseInput } from './parse-input';
 const { sagePreflight, assignarPreflight } = proxyActivities<ReturnType<typeof createPreflightActivities>>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout: '2 minutes',
-  retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: ['ConfigError', 'ValidationError'] },
+  retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 5 },
 });
 
 /** Checks a connection's prerequisites on both systems; failed checks say what to do. */

@@ -64,7 +64,12 @@ export function errorFromResponse(r: FailedResponse): AssignarError {
     return new AssignarBadRequestError(ctx);
   }
   if (s === 401) return new AssignarAuthError('unauthorised (the access token was refused after renewal)', ctx);
-  if (s === 403) return new AssignarAuthError('forbidden (the API client lacks permission for this resource)', ctx);
+  if (s === 403) {
+    return new AssignarAuthError('forbidden (the API client lacks permission for this resource)', {
+      ...ctx,
+      hint: `Give the Assignar API client access to ${r.path} (Settings → API Access), or check that the API base matches the tenant.`,
+    });
+  }
   if (s === 404) return new AssignarNotFoundError(ctx);
   if (s === 429) return new AssignarRateLimitError(parseRetryAfter(r.headers['retry-after'], r.nowMs), ctx);
   if (s === 408 || s >= 500) {

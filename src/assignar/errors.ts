@@ -109,6 +109,7 @@ export class AssignarNotFoundError extends AssignarError {
 export class AssignarAuthError extends AssignarError {
   readonly kind = 'auth';
   readonly retryable = false;
+  override readonly connectionWide = true;
 
   constructor(summary: string, ctx: AssignarErrorContext) {
     super(summary, {
@@ -147,6 +148,7 @@ export class AssignarTransientError extends AssignarError {
 export class AssignarMalformedResponseError extends AssignarError {
   readonly kind = 'malformed_response';
   readonly retryable = false;
+  override readonly connectionWide = true;
   /** Where the body failed, e.g. `data[3].employee_id: expected string`. Never the offending values. */
   readonly issues: string[];
 
@@ -160,20 +162,10 @@ export class AssignarMalformedResponseError extends AssignarError {
 export class AssignarUnexpectedError extends AssignarError {
   readonly kind = 'unexpected';
   readonly retryable = false;
+  override readonly connectionWide = true;
 
   constructor(ctx: AssignarErrorContext) {
     const detail = ctx.cause instanceof Error ? `${ctx.cause.name}: ${ctx.cause.message}` : String(ctx.cause);
     super(`failed unexpectedly (${detail.slice(0, 300)})`, ctx);
   }
 }
-
-/** Names of the non-retryable classes, for activity retry policies (`nonRetryableErrorTypes`). */
-export const ASSIGNAR_NON_RETRYABLE_ERROR_TYPES = [
-  'AssignarUniqueConstraintError',
-  'AssignarForeignKeyError',
-  'AssignarBadRequestError',
-  'AssignarNotFoundError',
-  'AssignarAuthError',
-  'AssignarMalformedResponseError',
-  'AssignarUnexpectedError',
-] as const;

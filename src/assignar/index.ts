@@ -18,7 +18,6 @@ export {
   AssignarTransientError,
   AssignarUnexpectedError,
   AssignarUniqueConstraintError,
-  ASSIGNAR_NON_RETRYABLE_ERROR_TYPES,
 } from './errors';
 export type { AssignarErrorKind } from './errors';
 export {

@@ -106,8 +106,12 @@ export class ReadableResource<S extends RecordSchema> {
     return this.#parseItem(res, 'GET', path);
   }
 
+  /**
+   * A create that succeeded (2xx) but whose echo fails the schema: the record exists in Assignar, so the
+   * error says `outcomeUnknown` and the caller looks it up by its key instead of creating it again.
+   */
   protected parseCreated(res: ApiResponse, path: string): z.output<S> {
-    return this.#parseItem(res, 'POST', path);
+    return this.#parseItem(res, 'POST', path, true);
   }
 
   #array(res: ApiResponse): unknown[] {
@@ -134,16 +138,16 @@ export class ReadableResource<S extends RecordSchema> {
     return out;
   }
 
-  #parseItem(res: ApiResponse, method: string, path: string): z.output<S> {
+  #parseItem(res: ApiResponse, method: string, path: string, applied = false): z.output<S> {
     const env = ItemEnvelopeSchema.safeParse(res.json);
-    if (!env.success) throw this.#malformed(describeIssues(env.error, 'body'), method, path, res.status);
+    if (!env.success) throw this.#malformed(describeIssues(env.error, 'body'), method, path, res.status, applied);
     const r = this.definition.schema.safeParse(env.data.data);
-    if (!r.success) throw this.#malformed(describeIssues(r.error, 'data'), method, path, res.status);
+    if (!r.success) throw this.#malformed(describeIssues(r.error, 'data'), method, path, res.status, applied);
     return r.data;
   }
 
-  #malformed(issues: string[], method: string, path: string, status: number): AssignarMalformedResponseError {
-    return new AssignarMalformedResponseError(issues, { method, path, status });
+  #malformed(issues: string[], method: string, path: string, status: number, applied = false): AssignarMalformedResponseError {
+    return new AssignarMalformedResponseError(issues, { method, path, status, ...(applied ? { outcomeUnknown: true } : {}) });
   }
 }
 

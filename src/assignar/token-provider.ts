@@ -149,6 +149,15 @@ export class ClientCredentialsTokenProvider {
       // invalid_client, invalid_scope, unauthorized_client …: a person has to fix the credentials.
       throw new AssignarAuthError('token request refused', { ...ctx, status, serverMessage: serverMessageOf(json, text) });
     }
+    if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
+      // 404, 405 …: the token URL is wrong. No request of this connection can succeed until it is fixed.
+      throw new AssignarAuthError('token request refused', {
+        ...ctx,
+        status,
+        serverMessage: serverMessageOf(json, text),
+        hint: `Check assignar.tokenUrl (${tokenUrl}): the token endpoint of the tenant's region.`,
+      });
+    }
     if (status < 200 || status >= 300) {
       throw errorFromResponse({ ...ctx, status, headers, json, text, nowMs: now(), idempotent: true });
     }

@@ -1,6 +1,7 @@
-import type { WorkflowHandle } from '@temporalio/client';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { rootCause } from '@temporalio/common';
 import type { Progress, RunSummary } from '../contracts/sync';
-import { countsTable, progressLine } from './render';
+import { countsTable, noticesText, progressLine } from './render';
 
 /** Shows live progress of a long workflow (via its `progress` query) until it ends; returns its result. */
 export async function followWorkflow(handle: WorkflowHandle, opts: { json: boolean; quiet?: boolean }): Promise<RunSummary> {
@@ -18,10 +19,18 @@ export async function followWorkflow(handle: WorkflowHandle, opts: { json: boole
       .catch(() => undefined); // not started yet, or between continue-as-new runs
   }, 1000);
   try {
-    const summary = (await handle.result()) as RunSummary;
+    let summary: RunSummary;
+    try {
+      summary = (await handle.result()) as RunSummary;
+    } catch (err) {
+      if (tty) process.stderr.write('\n');
+      // "Workflow execution failed" says nothing: name the workflow and the root cause (the ledger has it too).
+      if (err instanceof WorkflowFailedError) throw new Error(`${handle.workflowId} did not complete: ${rootCause(err.cause) ?? err.message}`, { cause: err });
+      throw err;
+    }
     if (tty) process.stderr.write('\n');
     if (opts.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
-    else process.stdout.write(`${countsTable(summary)}\n`);
+    else process.stdout.write(`${countsTable(summary)}${noticesText(summary)}\n`);
     return summary;
   } finally {
     clearInterval(timer);

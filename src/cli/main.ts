@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerDevCommand } from './commands/dev';
 import { registerPreflightCommand } from './commands/preflight';
+import { registerLinksCommand } from './commands/links';
 import { registerReportCommand } from './commands/report';
 import { registerRunCommands } from './commands/run-workflow';
 import { registerSandboxCommand } from './commands/sandbox';
@@ -21,5 +22,6 @@ export async function main(argv: string[]): Promise<void> {
   registerRunCommands(program);
   registerSchedulesCommand(program);
   registerReportCommand(program);
+  registerLinksCommand(program);
   await program.parseAsync(argv);
 }

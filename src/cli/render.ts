@@ -1,5 +1,6 @@
 import { OUTCOMES } from '../contracts/outcomes';
 import type { Progress } from '../contracts/sync';
+import { describeHolder } from '../contracts/writer';
 
 const COLUMNS = ['seen', ...OUTCOMES] as const;
 
@@ -13,8 +14,16 @@ export function countsTable(progress: Pick<Progress, 'counts'>): string {
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
+/** The run's notices for the operator (e.g. deactivations held by the mass-change guard), one per line. */
+export function noticesText(progress: Pick<Progress, 'notices'>): string {
+  const notices = progress.notices ?? [];
+  return notices.length ? ['', 'Notices:', ...notices.map((n) => `  ! ${n}`)].join('\n') : '';
+}
+
 /** One line for a live progress display. */
 export function progressLine(p: Progress): string {
+  const who = `${p.workflow} ${p.connection}${p.dryRun ? ' (dry run)' : ''}`;
+  if (p.waitingFor) return `${who}: waiting for ${describeHolder(p.waitingFor)} to finish writing to the connection`;
   const totals = Object.values(p.counts).reduce(
     (acc, c) => {
       acc.seen += c?.seen ?? 0;
@@ -24,5 +33,5 @@ export function progressLine(p: Progress): string {
     },
     { seen: 0, written: 0, failed: 0 },
   );
-  return `${p.workflow} ${p.connection}${p.dryRun ? ' (dry run)' : ''}: ${p.phase}${p.entity ? ` ${p.entity}` : ''} — seen ${totals.seen}, written ${totals.written}, failed ${totals.failed}`;
+  return `${who}: ${p.phase}${p.entity ? ` ${p.entity}` : ''} — seen ${totals.seen}, written ${totals.written}, failed ${totals.failed}`;
 }

@@ -32,7 +32,7 @@ export const SageConfigSchema = z
     /** Entity (LOCATIONID) to log in to in a multi-entity company. */
     entityId: z.string().min(1).optional(),
     /** The web-services user's time-zone offset: Sage Intacct renders and reads timestamps in it. */
-    userTimeZoneOffset: z.string().regex(/^[+-]([01]\d|2[0-3]):[0-5]\d$/, 'an offset such as -06:00').default('+00:00'),
+    userTimeZoneOffset: z.string().regex(/^[+-]([01]\d|2[0-3]):[0-5]\d$/, 'an offset such as -06:00').optional(),
     /** Concurrent requests allowed per company (most tenants: 2). */
     concurrency: z.int().min(1).max(20).default(2),
     requestTimeoutMs: z.int().min(1000).default(120_000),
@@ -179,6 +179,18 @@ export const ConnectionConfigSchema = z
       .object({
         /** Sage Intacct is eventually consistent: re-read this far behind the watermark. */
         lookbackMinutes: z.int().min(0).max(7 * 24 * 60).default(120),
+        /**
+         * Mass-change guard: a run that would deactivate more than `maxShare` of a kind's linked records
+         * (and at least `minRecords` of them) deactivates none and holds them for an operator
+         * (`intacct-assignar sync --confirm-deactivations`).
+         */
+        deactivationGuard: z
+          .object({
+            maxShare: z.number().min(0).max(1).default(0.1),
+            minRecords: z.int().min(1).default(20),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),

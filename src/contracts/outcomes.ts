@@ -26,3 +26,22 @@ export const CountsByEntitySchema = z.partialRecord(EntityKindSchema, CountsSche
 export type CountsByEntity = Partial<Record<EntityKind, Counts>>;
 
 export { ENTITY_KINDS };
+
+/**
+ * A run's counts from its ledger rows (one outcome per record per run): each outcome counted once, and
+ * `seen` the records with an outcome. Kinds that are not entity kinds (timesheets) are left out.
+ */
+export function countsFromOutcomeRows(rows: Partial<Record<string, Partial<Record<Outcome, number>>>>): CountsByEntity {
+  const out: CountsByEntity = {};
+  for (const kind of ENTITY_KINDS) {
+    const byOutcome = rows[kind];
+    if (!byOutcome) continue;
+    const counts = emptyCounts();
+    for (const outcome of OUTCOMES) {
+      counts[outcome] = byOutcome[outcome] ?? 0;
+      counts.seen += counts[outcome];
+    }
+    out[kind] = counts;
+  }
+  return out;
+}

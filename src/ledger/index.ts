@@ -5,7 +5,8 @@ export { LedgerConstraintError, LedgerMigrationError, LedgerNotFoundError } from
 export { MIGRATION_NAMES } from './migrations';
 export type { Link, LinkInput, LinkMark, ListLinksOptions, LinkCounts } from './links';
 export type { Watermark, WatermarkInput } from './watermarks';
-export type { WriteFailure, WriteFailureInput } from './write-failures';
+export type { FailingRecord, FailingRecordInput, ListFailingOptions } from './failing-records';
+export type { PendingDeactivation, StageDeactivationInput } from './pending-deactivations';
 export type { Run, StartRunInput, FinishRunInput, ListRunsOptions } from './runs';
 export type { RecordOutcome, RecordOutcomeInput, ListOutcomesOptions, OutcomeCounts } from './outcomes';
 export type { TimesheetExport, TimesheetClaim, TimesheetExportMark, ListTimesheetExportsOptions } from './timesheet-exports';

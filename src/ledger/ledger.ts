@@ -11,7 +11,9 @@ import type { RecordKind } from './values';
 import * as timesheets from './timesheet-exports';
 import * as trueup from './trueup-items';
 import * as watermarks from './watermarks';
-import * as writeFailures from './write-failures';
+import * as failing from './failing-records';
+import * as deactivations from './pending-deactivations';
+import * as leases from './writer-leases';
 
 export const DEFAULT_SQLITE_PATH = '.data/ledger.sqlite';
 
@@ -39,9 +41,16 @@ export interface Ledger {
 
   getLinksBySageKeys(connection: string, kind: EntityKind, sageKeys: readonly string[]): Promise<links.Link[]>;
   getLinksBySageIds(connection: string, kind: EntityKind, sageIds: readonly string[]): Promise<links.Link[]>;
-  getWriteFailures(connection: string, kind: EntityKind, sageKeys: readonly string[]): Promise<writeFailures.WriteFailure[]>;
-  recordWriteFailures(rows: readonly writeFailures.WriteFailureInput[]): Promise<void>;
-  clearWriteFailures(connection: string, kind: EntityKind, sageKeys: readonly string[]): Promise<void>;
+  getFailingRecords(connection: string, kind: EntityKind, sageKeys: readonly string[]): Promise<failing.FailingRecord[]>;
+  listFailingRecords(connection: string, options: failing.ListFailingOptions): Promise<failing.FailingRecord[]>;
+  recordFailingRecords(rows: readonly failing.FailingRecordInput[]): Promise<void>;
+  clearFailingRecords(connection: string, kind: EntityKind, sageKeys: readonly string[]): Promise<void>;
+
+  stageDeactivations(rows: readonly deactivations.StageDeactivationInput[]): Promise<void>;
+  listPendingDeactivations(connection: string, kind: EntityKind, runId: string): Promise<deactivations.PendingDeactivation[]>;
+  holdDeactivations(connection: string, runId: string, kind: EntityKind, sageKeys: readonly string[]): Promise<void>;
+  clearPendingDeactivations(connection: string, kind: EntityKind, sageKeys: readonly string[]): Promise<void>;
+  dropStagedDeactivations(connection: string, runId: string, kind: EntityKind): Promise<void>;
   getLinksByAssignarIds(connection: string, kind: EntityKind, assignarIds: readonly string[]): Promise<links.Link[]>;
   upsertLinks(rows: readonly links.LinkInput[]): Promise<void>;
   listLinks(connection: string, kind: EntityKind, options: links.ListLinksOptions): Promise<links.Link[]>;
@@ -62,6 +71,17 @@ export interface Ledger {
   outcomeCounts(runId: string): Promise<outcomes.OutcomeCounts>;
   listOutcomes(runId: string, options?: outcomes.ListOutcomesOptions): Promise<outcomes.RecordOutcome[]>;
   getOutcomes(runId: string, kind: RecordKind, recordKeys: readonly string[]): Promise<outcomes.RecordOutcome[]>;
+
+  // One writer per connection, every run accounted for (issue #8 item 4).
+  /** Ends a run that could not record its own end, only while it is still `running`; the run when it changed. */
+  endStaleRun(runId: string, input: runs.FinishRunInput): Promise<runs.Run | undefined>;
+  /** Each record's latest outcome across the connection's real runs, listed when it is one of `options.outcome` (default failed, held). */
+  currentOutcomes(connection: string, options?: outcomes.CurrentOutcomesOptions): Promise<outcomes.CurrentOutcome[]>;
+  currentOutcomeCounts(connection: string): Promise<outcomes.OutcomeCounts>;
+  getWriterLease(connection: string): Promise<leases.WriterLease | undefined>;
+  acquireWriterLease(input: leases.WriterLeaseInput): Promise<{ acquired: boolean; lease: leases.WriterLease }>;
+  takeOverWriterLease(connection: string, fromRunId: string, to: leases.WriterLeaseInput): Promise<boolean>;
+  releaseWriterLease(connection: string, runId: string): Promise<boolean>;
 
   claimTimesheetExports(connection: string, claims: readonly timesheets.TimesheetClaim[], options?: { runId?: string | null }): Promise<timesheets.TimesheetExport[]>;
   markTimesheetExports(connection: string, assignarTimesheetIds: readonly string[], mark: timesheets.TimesheetExportMark): Promise<number>;
@@ -110,16 +130,33 @@ class LedgerImpl implements Ledger {
     return links.getLinksBySageIds(this.#db, connection, kind, sageIds);
   }
 
-  async getWriteFailures(connection: string, kind: EntityKind, sageKeys: readonly string[]) {
-    return writeFailures.getWriteFailures(this.#db, connection, kind, sageKeys);
+  async getFailingRecords(connection: string, kind: EntityKind, sageKeys: readonly string[]) {
+    return failing.getFailingRecords(this.#db, connection, kind, sageKeys);
+  }
+  async listFailingRecords(connection: string, options: failing.ListFailingOptions) {
+    return failing.listFailingRecords(this.#db, connection, options);
+  }
+  async recordFailingRecords(rows: readonly failing.FailingRecordInput[]) {
+    return failing.recordFailingRecords(this.#db, rows);
+  }
+  async clearFailingRecords(connection: string, kind: EntityKind, sageKeys: readonly string[]) {
+    return failing.clearFailingRecords(this.#db, connection, kind, sageKeys);
   }
 
-  async recordWriteFailures(rows: readonly writeFailures.WriteFailureInput[]) {
-    return writeFailures.recordWriteFailures(this.#db, rows);
+  async stageDeactivations(rows: readonly deactivations.StageDeactivationInput[]) {
+    return deactivations.stageDeactivations(this.#db, rows);
   }
-
-  async clearWriteFailures(connection: string, kind: EntityKind, sageKeys: readonly string[]) {
-    return writeFailures.clearWriteFailures(this.#db, connection, kind, sageKeys);
+  async listPendingDeactivations(connection: string, kind: EntityKind, runId: string) {
+    return deactivations.listPendingDeactivations(this.#db, connection, kind, runId);
+  }
+  async holdDeactivations(connection: string, runId: string, kind: EntityKind, sageKeys: readonly string[]) {
+    return deactivations.holdDeactivations(this.#db, connection, runId, kind, sageKeys);
+  }
+  async clearPendingDeactivations(connection: string, kind: EntityKind, sageKeys: readonly string[]) {
+    return deactivations.clearPendingDeactivations(this.#db, connection, kind, sageKeys);
+  }
+  async dropStagedDeactivations(connection: string, runId: string, kind: EntityKind) {
+    return deactivations.dropStagedDeactivations(this.#db, connection, runId, kind);
   }
   async getLinksByAssignarIds(connection: string, kind: EntityKind, assignarIds: readonly string[]) {
     return links.getLinksByAssignarIds(this.#db, connection, kind, assignarIds);
@@ -176,6 +213,28 @@ class LedgerImpl implements Ledger {
 
   async getOutcomes(runId: string, kind: RecordKind, recordKeys: readonly string[]) {
     return outcomes.getOutcomes(this.#db, runId, kind, recordKeys);
+  }
+
+  async endStaleRun(runId: string, input: runs.FinishRunInput) {
+    return runs.endStaleRun(this.#db, runId, input);
+  }
+  async currentOutcomes(connection: string, options?: outcomes.CurrentOutcomesOptions) {
+    return outcomes.currentOutcomes(this.#db, connection, options);
+  }
+  async currentOutcomeCounts(connection: string) {
+    return outcomes.currentOutcomeCounts(this.#db, connection);
+  }
+  async getWriterLease(connection: string) {
+    return leases.getWriterLease(this.#db, connection);
+  }
+  async acquireWriterLease(input: leases.WriterLeaseInput) {
+    return leases.acquireWriterLease(this.#db, input);
+  }
+  async takeOverWriterLease(connection: string, fromRunId: string, to: leases.WriterLeaseInput) {
+    return leases.takeOverWriterLease(this.#db, connection, fromRunId, to);
+  }
+  async releaseWriterLease(connection: string, runId: string) {
+    return leases.releaseWriterLease(this.#db, connection, runId);
   }
 
   async claimTimesheetExports(connection: string, claims: readonly timesheets.TimesheetClaim[], options?: { runId?: string | null }) {

@@ -169,3 +169,84 @@ export async function listOutcomes(db: Kysely<Database>, runId: string, options:
   const rows = await query.orderBy('kind').orderBy('record_key').limit(limit).offset(offset).execute();
   return rows.map(toOutcome);
 }
+
+/** A record's latest outcome across a connection's real (not dry) runs, with when it last failed. */
+export interface CurrentOutcome extends RecordOutcome {
+  /** The run in which the record last failed (this run or an earlier one), or null when it never failed. */
+  lastFailedRunId: string | null;
+  lastFailedAt: string | null;
+  lastFailedReason: string | null;
+}
+
+export interface CurrentOutcomesOptions {
+  /** Latest outcomes to list; default what needs an operator now: `failed` and `held`. */
+  outcome?: Outcome | readonly Outcome[];
+  kind?: RecordKind;
+  limit?: number;
+  offset?: number;
+}
+
+export const NEEDS_ATTENTION: readonly Outcome[] = ['failed', 'held'];
+
+/**
+ * Each record's outcomes across the connection's real runs, newest first (`rn` 1 is the latest): runs
+ * of one connection never overlap (one writer), so the run's start orders them, then the outcome's time.
+ */
+function rankedOutcomes(db: Kysely<Database>, connection: string, onlyFailed: boolean) {
+  let query = db
+    .selectFrom('record_outcomes as o')
+    .innerJoin('runs as r', 'r.run_id', 'o.run_id')
+    .selectAll('o')
+    .select((eb) =>
+      eb.fn
+        .agg<number>('row_number')
+        .over((ob) => ob.partitionBy(['o.kind', 'o.record_key']).orderBy('r.started_at', 'desc').orderBy('o.at', 'desc').orderBy('o.run_id', 'desc'))
+        .as('rn'),
+    )
+    .where('o.connection', '=', connection)
+    .where('r.dry_run', '=', 0);
+  if (onlyFailed) query = query.where('o.outcome', '=', 'failed');
+  return query;
+}
+
+/**
+ * What is failing or held now (or any other latest outcome), across runs: for each (kind, record) of the
+ * connection, its latest outcome, listed when it is one of `options.outcome`, with the run in which it
+ * last failed. Ordered by kind then record key.
+ */
+export async function currentOutcomes(db: Kysely<Database>, connection: string, options: CurrentOutcomesOptions = {}): Promise<CurrentOutcome[]> {
+  const limit = parseInput(z.int().min(1).max(10_000), options.limit ?? 1000, 'limit');
+  const offset = parseInput(z.int().min(0), options.offset ?? 0, 'offset');
+  const wanted = parseInput(z.array(OutcomeSchema).min(1), typeof options.outcome === 'string' ? [options.outcome] : (options.outcome ?? NEEDS_ATTENTION), 'outcome');
+  let query = db
+    .with('latest', () => rankedOutcomes(db, connection, false))
+    .with('failures', () => rankedOutcomes(db, connection, true))
+    .selectFrom('latest as l')
+    .leftJoin('failures as f', (join) => join.onRef('f.kind', '=', 'l.kind').onRef('f.record_key', '=', 'l.record_key').on('f.rn', '=', 1))
+    .selectAll('l')
+    .select(['f.run_id as failed_run_id', 'f.at as failed_at', 'f.reason as failed_reason'])
+    .where('l.rn', '=', 1)
+    .where('l.outcome', 'in', wanted);
+  if (options.kind !== undefined) query = query.where('l.kind', '=', parseInput(RecordKindSchema, options.kind, 'kind'));
+  const rows = await query.orderBy('l.kind').orderBy('l.record_key').limit(limit).offset(offset).execute();
+  return rows.map((row) => ({
+    ...toOutcome(row),
+    lastFailedRunId: row.failed_run_id ?? null,
+    lastFailedAt: row.failed_at ?? null,
+    lastFailedReason: row.failed_reason ?? null,
+  }));
+}
+
+/** Counts per kind of each record's latest outcome across the connection's real runs. */
+export async function currentOutcomeCounts(db: Kysely<Database>, connection: string): Promise<OutcomeCounts> {
+  const rows = await db
+    .with('latest', () => rankedOutcomes(db, connection, false))
+    .selectFrom('latest')
+    .select(['kind', 'outcome', (eb) => eb.fn.countAll().as('n')])
+    .where('rn', '=', 1)
+    .groupBy(['kind', 'outcome'])
+    .execute();
+  const out: OutcomeCounts = {};
+  for (const row of rows) (out[RecordKindSchema.parse(row.kind)] ??= {})[OutcomeSchema.parse(row.outcome)] = Number(row.n);
+  return out;
+}

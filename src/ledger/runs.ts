@@ -51,7 +51,7 @@ export interface FinishRunInput {
 export interface ListRunsOptions {
   connection?: string;
   workflowType?: string;
-  status?: RunStatus;
+  status?: RunStatus | readonly RunStatus[];
   /** Only runs started strictly before this time (paging back through history). */
   startedBefore?: Timestamp;
   limit?: number;
@@ -143,13 +143,31 @@ export async function finishRun(db: Kysely<Database>, runId: string, input: Fini
   return run;
 }
 
+/**
+ * Records how a run ended that could not record it itself (terminated, timed out), only while the ledger
+ * still says `running`: an ending the run recorded is never overwritten. Returns the run when it changed.
+ */
+export async function endStaleRun(db: Kysely<Database>, runId: string, input: FinishRunInput): Promise<Run | undefined> {
+  const f = parseInput(FinishRunSchema, input, 'endStaleRun');
+  const result = await db
+    .updateTable('runs')
+    .set({ status: f.status, finished_at: toIso(f.finishedAt ?? new Date(), 'finishedAt'), error: f.error ?? null })
+    .where('run_id', '=', runId)
+    .where('status', '=', 'running')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 0 ? undefined : getRun(db, runId);
+}
+
 /** Most recent runs first. */
 export async function listRuns(db: Kysely<Database>, options: ListRunsOptions = {}): Promise<Run[]> {
   const limit = parseInput(LimitSchema, options.limit ?? 50, 'limit');
   let query = db.selectFrom('runs').selectAll();
   if (options.connection !== undefined) query = query.where('connection', '=', options.connection);
   if (options.workflowType !== undefined) query = query.where('workflow_type', '=', options.workflowType);
-  if (options.status !== undefined) query = query.where('status', '=', parseInput(RunStatusSchema, options.status, 'status'));
+  if (options.status !== undefined) {
+    const statuses = parseInput(z.array(RunStatusSchema).min(1), typeof options.status === 'string' ? [options.status] : options.status, 'status');
+    query = query.where('status', 'in', statuses);
+  }
   if (options.startedBefore !== undefined) query = query.where('started_at', '<', toIso(options.startedBefore, 'startedBefore'));
   const rows = await query.orderBy('started_at', 'desc').orderBy('run_id', 'desc').limit(limit).execute();
   return rows.map(toRun);

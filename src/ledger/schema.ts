@@ -12,16 +12,34 @@
  *   a CHECK on SQLite means rebuilding the table.
  */
 
-/** A Sage Intacct record ↔ Assignar record pair. */
-export interface WriteFailuresTable {
+/** A Sage record whose last outcome was `failed`, re-read by every sync until it lands (migration 0004). */
+export interface FailingRecordsTable {
   connection: string;
   kind: string;
   sage_key: string;
-  content_hash: string;
+  sage_id: string | null;
   reason: string;
+  /** 1 when Assignar refused the write for good (a 400). */
+  refused: number;
+  content_hash: string | null;
+  depends_on: string | null;
+  run_id: string;
   failed_at: string;
 }
 
+/** A deactivation staged by a run, or held by the mass-change guard for an operator. */
+export interface PendingDeactivationsTable {
+  connection: string;
+  run_id: string;
+  kind: string;
+  sage_key: string;
+  reason: string;
+  /** staged | held */
+  state: string;
+  created_at: string;
+}
+
+/** A Sage Intacct record ↔ Assignar record pair. */
 export interface LinksTable {
   connection: string;
   kind: string;
@@ -117,12 +135,24 @@ export interface TrueupItemsTable {
   updated_at: string;
 }
 
+/** The run chain allowed to write to a connection: at most one row per connection (migration 0005). */
+export interface WriterLeasesTable {
+  connection: string;
+  workflow_id: string;
+  workflow_type: string;
+  /** The holder's ledger run id (the first Temporal run id of its chain). */
+  run_id: string;
+  acquired_at: string;
+}
+
 export interface Database {
   links: LinksTable;
-  write_failures: WriteFailuresTable;
+  failing_records: FailingRecordsTable;
+  pending_deactivations: PendingDeactivationsTable;
   watermarks: WatermarksTable;
   runs: RunsTable;
   record_outcomes: RecordOutcomesTable;
   timesheet_exports: TimesheetExportsTable;
   trueup_items: TrueupItemsTable;
+  writer_leases: WriterLeasesTable;
 }

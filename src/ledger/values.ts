@@ -10,7 +10,11 @@ export type LinkStatus = z.infer<typeof LinkStatusSchema>;
 /** What happened to one record in one run: the workflow contract's outcomes (src/contracts/outcomes.ts). */
 export { OUTCOMES, OutcomeSchema, type Outcome } from '../contracts/outcomes';
 
-export const RUN_STATUSES = ['running', 'completed', 'failed', 'cancelled'] as const;
+/**
+ * `terminated`: the run ended without recording it (terminated, timed out, or its history is gone); marked
+ * when next seen by a run or `report` that asked Temporal. The others are recorded by the run itself.
+ */
+export const RUN_STATUSES = ['running', 'completed', 'failed', 'cancelled', 'terminated'] as const;
 export const RunStatusSchema = z.enum(RUN_STATUSES);
 export type RunStatus = z.infer<typeof RunStatusSchema>;
 

@@ -22,6 +22,7 @@ import {
   type SageRawRecord,
 } from '../sage';
 import { textOf } from '../sage/response';
+import { timeZoneCheck } from './sage-time-zone';
 
 /**
  * The Sage Intacct half of `preflight` (DESIGN.md §3; reference assignar-api.md §1.5–1.6).
@@ -52,6 +53,8 @@ export interface SagePreflightOptions {
   now?: () => Date;
   /** Told as the checks progress; default: the Temporal activity heartbeat when running in one. */
   heartbeat?: (detail?: unknown) => void;
+  /** Cancels the Sage Intacct calls (the activity's cancellation signal). */
+  signal?: AbortSignal;
 }
 
 /** Sage Intacct objects the service reads or writes, in report order. */
@@ -160,16 +163,16 @@ function failed(p: Planned | undefined): unknown {
  * Runs the planned queries in one request. A function refused for a passing reason (rate limit,
  * off-line, session) is sent again alone, where the client backs off and retries it.
  */
-async function runBatch(sage: SageClient, planned: Planned[]): Promise<void> {
+async function runBatch(sage: SageClient, planned: Planned[], signal: AbortSignal | undefined): Promise<void> {
   const results = await sage.execute(
     planned.map((p) => p.fn),
-    { uniqueId: false },
+    { uniqueId: false, signal },
   );
   for (const [i, p] of planned.entries()) {
     let r = results[i];
     if (r.error?.retryable) {
       try {
-        [r] = await sage.execute([p.fn], { uniqueId: false });
+        [r] = await sage.execute([p.fn], { uniqueId: false, signal });
       } catch (err) {
         p.error = err;
         continue;
@@ -181,8 +184,8 @@ async function runBatch(sage: SageClient, planned: Planned[]): Promise<void> {
 }
 
 /** One `query` alone in its request; throws the function's error. */
-async function queryAlone(sage: SageClient, fn: SageFunction): Promise<SageFunctionResult> {
-  const [r] = await sage.execute([fn], { uniqueId: false });
+async function queryAlone(sage: SageClient, fn: SageFunction, signal: AbortSignal | undefined): Promise<SageFunctionResult> {
+  const [r] = await sage.execute([fn], { uniqueId: false, signal });
   if (r.error) throw r.error;
   return r;
 }
@@ -338,7 +341,7 @@ export async function sagePreflightChecks(connection: ConnectionConfig, sage: Sa
 
   // 1. Sign-in: the sender and the web-services user. Nothing else is worth asking when it fails.
   try {
-    await sage.connect();
+    await sage.connect({ signal: options.signal });
   } catch (err) {
     checks.push(authFailure(connection, err));
     return { checks, counts };
@@ -352,6 +355,12 @@ export async function sagePreflightChecks(connection: ConnectionConfig, sage: Sa
   });
   heartbeat({ step: 'sage signed in' });
 
+  // The offset every timestamp below is written in; unknown stops here, since each query would be off.
+  const zone = timeZoneCheck(connection, sage);
+  checks.push(zone);
+  const offset = sage.userTimeZoneOffset();
+  if (offset === undefined) return { checks, counts };
+
   // 2. One request with every count, existence and clean-up query (the functions run independently).
   const enabled = (kind: EntityKind) => connection.entities[kind].enabled;
   const scope = (kind: EntityKind): SageFilter | undefined => toSageQueryFilter(scopeFilter(kind, connection)) as SageFilter | undefined;
@@ -360,7 +369,7 @@ export async function sagePreflightChecks(connection: ConnectionConfig, sage: Sa
     connection.entities[kind].status === 'active' ? scope(kind) : and(scope(kind), equalTo('STATUS', 'active'));
   const cutoff = new Date(now);
   cutoff.setUTCFullYear(cutoff.getUTCFullYear() - STALE_YEARS);
-  const cutoffText = toSageTimestamp(cutoff, s.userTimeZoneOffset);
+  const cutoffText = toSageTimestamp(cutoff, offset);
   const staleCondition = or(lessThan('WHENMODIFIED', cutoffText), and(isNull('WHENMODIFIED'), lessThan('WHENCREATED', cutoffText)));
 
   const planned: Planned[] = [];
@@ -374,7 +383,7 @@ export async function sagePreflightChecks(connection: ConnectionConfig, sage: Sa
   if (itemsUsed) plan('glgroups', 'ITEMGLGROUP', buildQuery({ object: 'ITEMGLGROUP', select: ['NAME'], orderBy: [{ field: 'NAME' }], pageSize: 2000 }));
   plan('timesheets', 'TIMESHEET', buildQuery({ object: 'TIMESHEET', select: ['RECORDNO'], pageSize: 1 }));
   if (s.auditHistory) {
-    const since = toSageTimestamp(now.getTime() - AUDIT_PROBE_DAYS * 86_400_000, s.userTimeZoneOffset);
+    const since = toSageTimestamp(now.getTime() - AUDIT_PROBE_DAYS * 86_400_000, offset);
     plan('audit', 'AUDITHISTORY', buildQuery({ object: 'AUDITHISTORY', select: ['RECORDNO'], filter: and(equalTo('ACCESSMODE', 'D'), greaterThan('ACCESSTIME', since)), pageSize: 1 }));
   }
   for (const st of STALE_OBJECTS) {
@@ -407,7 +416,7 @@ export async function sagePreflightChecks(connection: ConnectionConfig, sage: Sa
   if (enabled('worker')) plan('employees', 'EMPLOYEE', employeePage());
 
   try {
-    await runBatch(sage, planned);
+    await runBatch(sage, planned, options.signal);
   } catch (err) {
     checks.push({
       id: 'sage.read',
@@ -427,7 +436,7 @@ export async function sagePreflightChecks(connection: ConnectionConfig, sage: Sa
   const firstEmployees = byKey('employees');
   if (firstEmployees?.result) {
     try {
-      scan = await scanEmployees(sage, connection, firstEmployees.result, employeePage, cutoff.toISOString(), heartbeat);
+      scan = await scanEmployees(sage, connection, firstEmployees.result, employeePage, cutoff.toISOString(), { heartbeat, offset, signal: options.signal });
     } catch (err) {
       scanError = err;
     }
@@ -572,9 +581,9 @@ async function scanEmployees(
   first: SageFunctionResult,
   page: (after?: string) => SageFunction,
   cutoffIso: string,
-  heartbeat: (detail?: unknown) => void,
+  how: { heartbeat: (detail?: unknown) => void; offset: string; signal: AbortSignal | undefined },
 ): Promise<EmployeeScan> {
-  const offset = connection.sage.userTimeZoneOffset;
+  const { heartbeat, offset } = how;
   const scan: EmployeeScan = { total: 0, stale: [], staleCount: 0, noEmail: [], byEmail: new Map(), rejected: 0 };
   let result = first;
   let pages = 0;
@@ -611,7 +620,7 @@ async function scanEmployees(
     const last = data.records.length > 0 ? field(data.records[data.records.length - 1], 'RECORDNO') : '';
     if (!more || !/^\d+$/.test(last)) break;
     heartbeat({ step: 'sage employees', pages });
-    result = await queryAlone(sage, page(last));
+    result = await queryAlone(sage, page(last), how.signal);
   }
   return scan;
 }

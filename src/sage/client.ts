@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import type { SageConfig } from '../config/schema';
-import { ValidationError } from '../errors';
+import { ConfigError, ValidationError } from '../errors';
+import { cancellableSleep, throwIfCancelled, unlessCancelled } from './abort';
 import { backoffDelayMs } from './backoff';
 import { classifyErrors, classifyHttpStatus, isRetryableTransportError, resultError } from './classify';
+import { withCredential } from './credentials';
+import { offsetOfTimestamp } from './dates';
 import { buildRequest, type SageAuthentication, type SageFunction } from './envelope';
 import { SageAuthenticationError, SageMalformedResponseError, SageRequestError, SageSessionError, type SageError } from './errors';
 import type { SageFilter } from './filter';
@@ -28,7 +31,7 @@ import { companyLimiter, type Semaphore } from './limiter';
 import { SAGE_OBJECTS, TimesheetCreateSchema, selectFields, type SageTimesheetCreate } from './objects';
 import { advance, decodeCursor, encodeCursor, keysetQuery, peekTotalCount, type KeysetOptions, type ModifiedKeysetOptions, type SageCursor } from './paging';
 import { isSageObjectName, validateRecords, type SageRecordFor, type SageRejectedRecord, type SageValidated } from './records';
-import { parseResponse, textOf, type ParsedData, type ParsedResponse, type SageRawRecord } from './response';
+import { parseResponse, textOf, type ParsedAuthentication, type ParsedData, type ParsedResponse, type SageRawRecord } from './response';
 import { expiryFrom, needsRenewal, type SageSession } from './session';
 import { postXml } from './transport';
 
@@ -42,14 +45,22 @@ export interface SageClientOptions {
   dispatcher?: Dispatcher;
   /** Clock for session expiry, epoch ms. */
   now?: () => number;
-  /** Wait used between retries (tests pass a no-op). */
-  sleep?: (ms: number) => Promise<void>;
+  /** Wait used between retries (tests pass a no-op); should reject when `signal` aborts. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** [0, 1) for backoff jitter. */
   random?: () => number;
   /** Backoff caps; default first retry ≤ 500 ms, none over 30 s. */
   backoff?: { baseMs?: number; maxMs?: number };
   /** Told before each backoff wait and each re-login (for logs/metrics; the error text is redacted). */
   onRetry?: (info: { attempt: number; delayMs: number; reason: 'backoff' | 'session'; error: SageError }) => void;
+}
+
+/**
+ * Per call: `signal` cancels the call — the in-flight request, a backoff wait, the wait for the company's
+ * concurrency slot — rejecting with the signal's reason. Pass a Temporal activity's `cancellationSignal()`.
+ */
+export interface SageCallOptions {
+  signal?: AbortSignal;
 }
 
 /** One function's outcome from `execute`. */
@@ -63,7 +74,7 @@ export interface SageFunctionResult {
   error?: SageError;
 }
 
-export interface SageExecuteOptions {
+export interface SageExecuteOptions extends SageCallOptions {
   /** Default: true when any function writes (create/update/delete), else false. */
   uniqueId?: boolean;
   transaction?: boolean;
@@ -115,7 +126,7 @@ export interface SageReadByQueryResult<R> {
   numRemaining: number;
 }
 
-export interface SageWriteOptions {
+export interface SageWriteOptions extends SageCallOptions {
   /** Function controlid; deterministic ones make a retried write idempotent. Default a random UUID. */
   controlId?: string;
   /** Default true for writes. */
@@ -150,6 +161,8 @@ async function letRequestsOut(): Promise<void> {
 
 /** Hooks on one request's round trips (internal to the client). */
 interface RoundTripHooks {
+  /** The caller's cancellation (SageCallOptions.signal). */
+  signal?: AbortSignal;
   /** Asked once the request holds a concurrency slot: true = the answer is no longer wanted, do not send. */
   cancelled?: () => boolean;
   /** Told the body of a 2xx reply as soon as it has arrived (its slot already free), before it is parsed. */
@@ -164,8 +177,10 @@ interface RoundTripHooks {
 export class SageClient {
   private readonly limiter: Semaphore;
   private readonly now: () => number;
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private session?: SageSession;
+  /** The offset of the latest authentication block's sessiontimestamp (the user's, DST included). */
+  private reportedOffset?: string;
   private loginInFlight?: Promise<SageSession>;
   private readonly sessionIds: string[] = [];
 
@@ -176,7 +191,7 @@ export class SageClient {
   ) {
     this.limiter = companyLimiter(config.endpoint, config.companyId, config.concurrency);
     this.now = options.now ?? Date.now;
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.sleep = options.sleep ?? cancellableSleep;
   }
 
   /** Replaces secrets (passwords, session ids) in any text that may reach a log or an error. */
@@ -191,8 +206,8 @@ export class SageClient {
   // ---------------------------------------------------------------- sessions
 
   /** Signs in (getAPISession) unless a live session exists. Throws SageAuthenticationError on bad credentials. */
-  async connect(): Promise<{ endpoint: string; locationId?: string; expiresAt?: string }> {
-    const s = await this.currentSession();
+  async connect(opts: SageCallOptions = {}): Promise<{ endpoint: string; locationId?: string; expiresAt?: string }> {
+    const s = await this.currentSession(opts.signal);
     return {
       endpoint: s.endpoint,
       ...(s.locationId ? { locationId: s.locationId } : {}),
@@ -205,12 +220,55 @@ export class SageClient {
     this.session = undefined;
   }
 
-  private async currentSession(): Promise<SageSession> {
+  // ---------------------------------------------------------------- the user's time zone
+
+  /**
+   * The offset Sage Intacct timestamps are read and written in: the configured `sage.userTimeZoneOffset`,
+   * else the one the gateway reported in its latest response (so a user whose preference follows daylight
+   * saving time is followed too). Undefined until the first response when none is configured.
+   */
+  userTimeZoneOffset(): string | undefined {
+    return this.config.userTimeZoneOffset ?? this.reportedOffset;
+  }
+
+  /** The offset of the latest response's session timestamp, whatever the configuration says. */
+  gatewayTimeZoneOffset(): string | undefined {
+    return this.reportedOffset;
+  }
+
+  /**
+   * `userTimeZoneOffset()`, signing in first when it is not known yet. Use it to write timestamps into
+   * query filters (`toSageTimestamp(since, await sage.effectiveTimeZoneOffset())`).
+   */
+  async effectiveTimeZoneOffset(opts: SageCallOptions = {}): Promise<string> {
+    const known = this.userTimeZoneOffset();
+    if (known !== undefined) return known;
+    await this.connect(opts);
+    return this.requireOffset();
+  }
+
+  private requireOffset(): string {
+    const offset = this.userTimeZoneOffset();
+    if (offset === undefined) {
+      throw new ConfigError('Sage Intacct did not report the web-services user\'s time-zone offset (no sessiontimestamp in its responses)', {
+        hint: 'Set sage.userTimeZoneOffset in the configuration to the user\'s time-zone preference, e.g. -06:00.',
+      });
+    }
+    return offset;
+  }
+
+  private learnOffset(auth: ParsedAuthentication | undefined): void {
+    const offset = offsetOfTimestamp(auth?.sessionTimestamp);
+    if (offset !== undefined) this.reportedOffset = offset;
+  }
+
+  /** A caller that gives up waits no longer, but the sign-in it shares with others carries on. */
+  private async currentSession(signal?: AbortSignal): Promise<SageSession> {
     if (this.session && !needsRenewal(this.session, this.now())) return this.session;
     this.loginInFlight ??= this.login().finally(() => {
       this.loginInFlight = undefined;
     });
-    return this.loginInFlight;
+    return unlessCancelled(this.loginInFlight, signal);
   }
 
   private invalidate(session: SageSession): void {
@@ -227,7 +285,7 @@ export class SageClient {
     const error = resultError(result, this.redact);
     if (error) {
       if (error.retryable) throw error;
-      throw new SageAuthenticationError(error.message, { level: 'result', errors: error.errors, functionName: 'getAPISession', cause: error });
+      throw withCredential(new SageAuthenticationError(error.message, { level: 'result', errors: error.errors, functionName: 'getAPISession', cause: error }), this.config);
     }
     const api = result.data?.records[0];
     const sessionId = textOf(api?.sessionid);
@@ -278,12 +336,13 @@ export class SageClient {
 
   /** One HTTP round trip under the company's concurrency limit, with HTTP-level classification. */
   private async roundTrip(url: string, xml: string, hooks?: RoundTripHooks): Promise<ParsedResponse> {
-    const release = await this.limiter.acquire();
+    const release = await this.limiter.acquire(hooks?.signal);
     let reply;
     let handedOver = false;
     try {
+      throwIfCancelled(hooks?.signal);
       if (hooks?.cancelled?.()) throw new SageRequestError('Sage Intacct request cancelled before it was sent: its answer is no longer wanted', { level: 'client' });
-      reply = await postXml(url, xml, { dispatcher: this.options.dispatcher, timeoutMs: this.config.requestTimeoutMs });
+      reply = await postXml(url, xml, { dispatcher: this.options.dispatcher, timeoutMs: this.config.requestTimeoutMs, signal: hooks?.signal });
     } finally {
       handedOver = this.limiter.waiting > 0;
       release();
@@ -311,6 +370,7 @@ export class SageClient {
     let attempt = 0;
     let signedInAgain = false;
     for (;;) {
+      throwIfCancelled(hooks?.signal);
       let url: string;
       let authentication: SageAuthentication;
       let session: SageSession | undefined;
@@ -325,7 +385,7 @@ export class SageClient {
           },
         };
       } else {
-        session = await this.currentSession();
+        session = await this.currentSession(hooks?.signal);
         url = session.endpoint;
         authentication = { sessionId: session.sessionId };
       }
@@ -341,6 +401,7 @@ export class SageClient {
       try {
         const parsed = await this.roundTrip(url, xml, hooks);
         if (session) this.observe(session, parsed, this.now());
+        this.learnOffset(parsed.authentication);
         if (parsed.controlErrors.length > 0) throw classifyErrors('control', parsed.controlErrors, { redact: this.redact });
         if (parsed.authenticationErrors.length > 0) throw classifyErrors('authentication', parsed.authenticationErrors, { redact: this.redact });
         if (functions.length === 1) {
@@ -365,9 +426,10 @@ export class SageClient {
           const delayMs = backoffDelayMs(attempt, { baseMs: base, maxMs: max, random: this.options.random }, retryAfter);
           attempt++;
           this.options.onRetry?.({ attempt, delayMs, reason: 'backoff', error: err as SageError });
-          await this.sleep(delayMs);
+          await this.sleep(delayMs, hooks?.signal);
           continue;
         }
+        if (err instanceof SageAuthenticationError) throw withCredential(err, this.config);
         throw err;
       }
     }
@@ -381,7 +443,7 @@ export class SageClient {
    * authentication-level and transport failures.
    */
   execute(functions: readonly SageFunction[], opts: SageExecuteOptions = {}): Promise<SageFunctionResult[]> {
-    return this.executeWith(functions, opts);
+    return this.executeWith(functions, opts, { signal: opts.signal });
   }
 
   private async executeWith(functions: readonly SageFunction[], opts: SageExecuteOptions, hooks?: RoundTripHooks): Promise<SageFunctionResult[]> {
@@ -434,7 +496,7 @@ export class SageClient {
     const fn = buildQuery({ ...q, select: this.readFields(q.object, q.select), pageSize: q.pageSize ?? this.config.pageSize });
     const r = await this.executeOne(fn, { uniqueId: false }, hooks);
     const data = r.data ?? { attributes: {}, records: [] };
-    const { records, rejected } = validateRecords(q.object, data.records, this.config.userTimeZoneOffset);
+    const { records, rejected } = validateRecords(q.object, data.records, this.requireOffset());
     const a = data.attributes;
     return {
       data,
@@ -450,13 +512,13 @@ export class SageClient {
   }
 
   /** One `query` function in its own request (one metered transaction). */
-  async query<O extends string>(q: SageQueryInput<O>): Promise<SageQueryResult<SageRecordFor<O>>> {
-    return (await this.runQuery(q)).result;
+  async query<O extends string>(q: SageQueryInput<O>, opts: SageCallOptions = {}): Promise<SageQueryResult<SageRecordFor<O>>> {
+    return (await this.runQuery(q, { signal: opts.signal })).result;
   }
 
   /** How many records match, from `totalcount` of a one-row query. */
-  async count(object: string, filter?: SageFilter): Promise<number> {
-    const { data } = await this.runQuery({ object, select: ['RECORDNO'], filter, pageSize: 1 });
+  async count(object: string, filter?: SageFilter, opts: SageCallOptions = {}): Promise<number> {
+    const { data } = await this.runQuery({ object, select: ['RECORDNO'], filter, pageSize: 1 }, { signal: opts.signal });
     const total = int(data.attributes.totalcount);
     if (total === undefined) throw malformed('query returned no totalcount');
     return total;
@@ -466,12 +528,14 @@ export class SageClient {
     mode: 'recordno' | 'modified',
     opts: ModifiedKeysetOptions<O>,
     cursor: SageCursor | undefined,
+    call: SageCallOptions,
   ): Promise<SagePage<SageRecordFor<O>>> {
     const state = decodeCursor(cursor, mode, opts.object);
     const pageSize = opts.pageSize ?? this.config.pageSize;
-    const q = keysetQuery(state, opts, this.defaultFields(opts.object, opts.select), pageSize, this.config.userTimeZoneOffset);
-    const { data, result } = await this.runQuery({ ...q, object: opts.object });
-    const next = advance(state, data.records, this.config.userTimeZoneOffset);
+    const offset = await this.effectiveTimeZoneOffset(call);
+    const q = keysetQuery(state, opts, this.defaultFields(opts.object, opts.select), pageSize, offset);
+    const { data, result } = await this.runQuery({ ...q, object: opts.object }, { signal: call.signal });
+    const next = advance(state, data.records, this.requireOffset());
     const numRemaining = int(data.attributes.numremaining);
     const done = data.records.length === 0 || (numRemaining !== undefined ? numRemaining === 0 : data.records.length < pageSize);
     return {
@@ -484,20 +548,20 @@ export class SageClient {
   }
 
   /** The page after `cursor` (undefined = first page), keyset on RECORDNO. */
-  pageByRecordNo<O extends string>(opts: KeysetOptions<O>, cursor?: SageCursor): Promise<SagePage<SageRecordFor<O>>> {
-    return this.keysetPage('recordno', opts, cursor);
+  pageByRecordNo<O extends string>(opts: KeysetOptions<O>, cursor?: SageCursor, call: SageCallOptions = {}): Promise<SagePage<SageRecordFor<O>>> {
+    return this.keysetPage('recordno', opts, cursor, call);
   }
 
   /** The page after `cursor`, keyset on WHENMODIFIED then RECORDNO, starting at `since`. */
-  pageByModified<O extends string>(opts: ModifiedKeysetOptions<O>, cursor?: SageCursor): Promise<SagePage<SageRecordFor<O>>> {
-    return this.keysetPage('modified', opts, cursor);
+  pageByModified<O extends string>(opts: ModifiedKeysetOptions<O>, cursor?: SageCursor, call: SageCallOptions = {}): Promise<SagePage<SageRecordFor<O>>> {
+    return this.keysetPage('modified', opts, cursor, call);
   }
 
   /** Every page from `cursor` to the end, keyset on RECORDNO. */
-  async *pagesByRecordNo<O extends string>(opts: KeysetOptions<O>, cursor?: SageCursor): AsyncGenerator<SagePage<SageRecordFor<O>>> {
+  async *pagesByRecordNo<O extends string>(opts: KeysetOptions<O>, cursor?: SageCursor, call: SageCallOptions = {}): AsyncGenerator<SagePage<SageRecordFor<O>>> {
     let c = cursor;
     for (;;) {
-      const page = await this.pageByRecordNo(opts, c);
+      const page = await this.pageByRecordNo(opts, c, call);
       yield page;
       if (page.done) return;
       c = page.cursor;
@@ -505,10 +569,10 @@ export class SageClient {
   }
 
   /** Every page from `cursor` to the end, keyset on WHENMODIFIED then RECORDNO. */
-  async *pagesByModified<O extends string>(opts: ModifiedKeysetOptions<O>, cursor?: SageCursor): AsyncGenerator<SagePage<SageRecordFor<O>>> {
+  async *pagesByModified<O extends string>(opts: ModifiedKeysetOptions<O>, cursor?: SageCursor, call: SageCallOptions = {}): AsyncGenerator<SagePage<SageRecordFor<O>>> {
     let c = cursor;
     for (;;) {
-      const page = await this.pageByModified(opts, c);
+      const page = await this.pageByModified(opts, c, call);
       yield page;
       if (page.done) return;
       c = page.cursor;
@@ -529,7 +593,10 @@ export class SageClient {
    * not after that page is parsed and validated; pages are still yielded in offset order. Stopping early
    * (break, or an error) cancels the queries that have not been sent yet.
    */
-  async *pagesByOffset<O extends string>(opts: KeysetOptions<O> & { orderBy?: readonly SageOrder[] }): AsyncGenerator<SageQueryResult<SageRecordFor<O>>> {
+  async *pagesByOffset<O extends string>(
+    opts: KeysetOptions<O> & { orderBy?: readonly SageOrder[] },
+    call: SageCallOptions = {},
+  ): AsyncGenerator<SageQueryResult<SageRecordFor<O>>> {
     const pageSize = opts.pageSize ?? this.config.pageSize;
     const base: SageQueryInput<O> = {
       object: opts.object,
@@ -544,7 +611,7 @@ export class SageClient {
     let planned = pageSize; // every offset below this one is in `offsets`
     let next = 0;
     let stopped = false;
-    const queued: RoundTripHooks = { cancelled: () => stopped };
+    const queued: RoundTripHooks = { signal: call.signal, cancelled: () => stopped };
     const pending: Promise<SageQueryResult<SageRecordFor<O>>>[] = [];
     const fill = (): void => {
       while (next < offsets.length && pending.length < window) {
@@ -561,6 +628,7 @@ export class SageClient {
       const first = await this.runQuery(
         { ...base, offset: 0 },
         {
+          signal: call.signal,
           onBody: (body) => {
             const total = peekTotalCount(body);
             if (total !== undefined) planUpTo(total);
@@ -583,7 +651,7 @@ export class SageClient {
 
   private readByQueryResult<O extends string>(object: O, data: ParsedData | undefined): SageReadByQueryResult<SageRecordFor<O>> {
     const d = data ?? { attributes: {}, records: [] };
-    const { records, rejected } = validateRecords(object, d.records, this.config.userTimeZoneOffset);
+    const { records, rejected } = validateRecords(object, d.records, this.requireOffset());
     const numRemaining = int(d.attributes.numremaining) ?? 0;
     const resultId = d.attributes.resultId ?? d.attributes.resultid;
     const total = int(d.attributes.totalcount);
@@ -598,29 +666,29 @@ export class SageClient {
   }
 
   /** Legacy `readByQuery`: the first page and a resultId for `readMore`. */
-  async readByQuery<O extends string>(q: SageReadByQueryInput<O>): Promise<SageReadByQueryResult<SageRecordFor<O>>> {
+  async readByQuery<O extends string>(q: SageReadByQueryInput<O>, opts: SageCallOptions = {}): Promise<SageReadByQueryResult<SageRecordFor<O>>> {
     const fn = buildReadByQuery({
       object: q.object,
       fields: this.readFields(q.object, q.fields),
       query: q.query ?? '',
       pageSize: q.pageSize ?? READ_BY_QUERY_MAX_PAGE_SIZE,
     });
-    const r = await this.executeOne(fn, { uniqueId: false });
+    const r = await this.executeOne(fn, { uniqueId: false }, { signal: opts.signal });
     return this.readByQueryResult(q.object, r.data);
   }
 
   /** The next page of a readByQuery (`object` only selects the schema used to validate records). */
-  async readMore<O extends string>(object: O, resultId: string): Promise<SageReadByQueryResult<SageRecordFor<O>>> {
-    const r = await this.executeOne(buildReadMore(resultId), { uniqueId: false });
+  async readMore<O extends string>(object: O, resultId: string, opts: SageCallOptions = {}): Promise<SageReadByQueryResult<SageRecordFor<O>>> {
+    const r = await this.executeOne(buildReadMore(resultId), { uniqueId: false }, { signal: opts.signal });
     return this.readByQueryResult(object, r.data);
   }
 
   /** readByQuery then readMore until nothing remains. */
-  async *readByQueryPages<O extends string>(q: SageReadByQueryInput<O>): AsyncGenerator<SageReadByQueryResult<SageRecordFor<O>>> {
-    let page = await this.readByQuery(q);
+  async *readByQueryPages<O extends string>(q: SageReadByQueryInput<O>, opts: SageCallOptions = {}): AsyncGenerator<SageReadByQueryResult<SageRecordFor<O>>> {
+    let page = await this.readByQuery(q, opts);
     yield page;
     while (page.resultId) {
-      page = await this.readMore(q.object, page.resultId);
+      page = await this.readMore(q.object, page.resultId, opts);
       yield page;
     }
   }
@@ -630,32 +698,33 @@ export class SageClient {
     object: O,
     keys: readonly string[],
     fields: readonly string[] | undefined,
+    opts: SageCallOptions,
   ): Promise<SageValidated<SageRecordFor<O>>> {
     if (keys.length === 0) return { records: [], rejected: [] };
     const f = this.readFields(object, fields);
     // Up to 100 keys per function, all functions in one request.
-    const results = await this.execute(chunk(keys, MAX_KEYS_PER_FUNCTION).map((c) => build(object, c, f)), { uniqueId: false });
+    const results = await this.execute(chunk(keys, MAX_KEYS_PER_FUNCTION).map((c) => build(object, c, f)), { uniqueId: false, signal: opts.signal });
     const raws: SageRawRecord[] = [];
     for (const r of results) {
       if (r.error) throw r.error;
       raws.push(...(r.data?.records ?? []));
     }
-    return validateRecords(object, raws, this.config.userTimeZoneOffset);
+    return validateRecords(object, raws, this.requireOffset());
   }
 
   /** `read` by RECORDNO. Keys that do not exist simply return no record. */
-  read<O extends string>(object: O, recordNos: readonly string[], fields?: readonly string[]): Promise<SageValidated<SageRecordFor<O>>> {
-    return this.readKeys(buildRead, object, recordNos, fields);
+  read<O extends string>(object: O, recordNos: readonly string[], fields?: readonly string[], opts: SageCallOptions = {}): Promise<SageValidated<SageRecordFor<O>>> {
+    return this.readKeys(buildRead, object, recordNos, fields, opts);
   }
 
   /** `readByName` by the object's ID field (EMPLOYEEID, PROJECTID, …). */
-  readByName<O extends string>(object: O, ids: readonly string[], fields?: readonly string[]): Promise<SageValidated<SageRecordFor<O>>> {
-    return this.readKeys(buildReadByName, object, ids, fields);
+  readByName<O extends string>(object: O, ids: readonly string[], fields?: readonly string[], opts: SageCallOptions = {}): Promise<SageValidated<SageRecordFor<O>>> {
+    return this.readKeys(buildReadByName, object, ids, fields, opts);
   }
 
   /** `lookup`: the object's definition (`<Type>` with Fields and Relationships) as parsed. */
-  async lookup(object: string): Promise<SageRawRecord> {
-    const r = await this.executeOne(buildLookup(object), { uniqueId: false });
+  async lookup(object: string, opts: SageCallOptions = {}): Promise<SageRawRecord> {
+    const r = await this.executeOne(buildLookup(object), { uniqueId: false }, { signal: opts.signal });
     const type = r.data?.records[0];
     if (!type) throw malformed(`lookup of ${object} returned no definition`);
     return type;
@@ -664,7 +733,7 @@ export class SageClient {
   // ---------------------------------------------------------------- writes
 
   private async write(fn: SageFunction, opts: SageWriteOptions): Promise<SageRawRecord[]> {
-    const r = await this.executeOne(fn, { uniqueId: opts.uniqueId ?? true });
+    const r = await this.executeOne(fn, { uniqueId: opts.uniqueId ?? true }, { signal: opts.signal });
     return r.data?.records ?? [];
   }
 
@@ -683,7 +752,7 @@ export class SageClient {
     if (recordNos.length === 0) return;
     const chunks = chunk(recordNos, MAX_KEYS_PER_FUNCTION);
     const fns = chunks.map((c, i) => buildDelete(object, c, opts.controlId === undefined ? undefined : chunks.length === 1 ? opts.controlId : `${opts.controlId}-${i + 1}`));
-    const results = await this.execute(fns, { uniqueId: opts.uniqueId ?? true });
+    const results = await this.execute(fns, { uniqueId: opts.uniqueId ?? true, signal: opts.signal });
     for (const r of results) if (r.error) throw r.error;
   }
 
@@ -693,7 +762,7 @@ export class SageClient {
    * SageAlreadyDoneError: the timesheet exists — look it up (e.g. by EMPLOYEEID + BEGINDATE) rather than
    * create it again. A business rule refusal throws SageBusinessError with Sage Intacct's errors.
    */
-  async createTimesheet(timesheet: SageTimesheetCreate, opts: { controlId: string }): Promise<{ recordNo: string }> {
+  async createTimesheet(timesheet: SageTimesheetCreate, opts: { controlId: string; signal?: AbortSignal }): Promise<{ recordNo: string }> {
     const checked = TimesheetCreateSchema.safeParse(timesheet);
     if (!checked.success) {
       throw new ValidationError(`Timesheet for ${String(timesheet?.EMPLOYEEID)} is invalid: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
@@ -707,7 +776,7 @@ export class SageClient {
       ...(rest as SageWriteRecord),
       TIMESHEETENTRIES: { TIMESHEETENTRY: TIMESHEETENTRIES.map((e) => e as SageWriteRecord) },
     };
-    const r = await this.executeOne(buildCreate('TIMESHEET', [record], opts.controlId), { uniqueId: true });
+    const r = await this.executeOne(buildCreate('TIMESHEET', [record], opts.controlId), { uniqueId: true }, { signal: opts.signal });
     const created = r.data?.records[0];
     const recordNo = textOf(created?.RECORDNO) ?? r.key;
     if (!recordNo || !/^\d+$/.test(recordNo)) {

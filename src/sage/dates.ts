@@ -17,6 +17,19 @@ export function parseUtcOffset(offset: string): number {
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
+/**
+ * The UTC offset an ISO-8601 timestamp is written in (`2026-03-09T10:15:00-07:00` → `-07:00`, `Z` →
+ * `+00:00`), or undefined when it carries none or is not a timestamp. Sage Intacct writes the session
+ * timestamps of every response in the web-services user's offset.
+ */
+export function offsetOfTimestamp(iso: string | undefined): string | undefined {
+  const m = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:(Z)|([+-])(\d{2}):?(\d{2}))$/.exec(iso?.trim() ?? '');
+  if (!m) return undefined;
+  if (m[1]) return '+00:00';
+  if (Number(m[3]) > 23 || Number(m[4]) > 59) return undefined;
+  return `${m[2]}${m[3]}:${m[4]}`;
+}
+
 const TIMESTAMP = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
 
 /** Wall-clock parts → epoch ms as if UTC, or NaN when a part is out of range (31 Feb, 25:00…). */

@@ -53,9 +53,20 @@ export abstract class SageError extends SyncError {
   }
 }
 
+/** Which credential Sage Intacct refused: the Web Services sender (id/password) or the company user's sign-in. */
+export type SageCredential = 'sender' | 'user';
+
 /** Wrong sender or user credentials, sender not authorised for the company, company expired. A person must fix it. */
 export class SageAuthenticationError extends SageError {
   readonly retryable = false;
+  override readonly connectionWide = true;
+  /** Set by the client, which knows the configuration: the credential to check. */
+  readonly credential?: SageCredential;
+
+  constructor(message: string, init: SageErrorInit & { credential?: SageCredential }) {
+    super(message, init);
+    this.credential = init.credential;
+  }
 }
 
 /** The session id is unknown or expired. The client logs in again once by itself; retrying after a new login helps. */
@@ -95,6 +106,7 @@ export class SageTransientError extends SageError {
  */
 export class SageMalformedResponseError extends SageError {
   readonly retryable = true;
+  override readonly connectionWide = true;
 }
 
 /** A business rule refused one function or record (validation, duplicate key, unknown field). Carries the errors. */
@@ -118,6 +130,7 @@ export class SageAlreadyDoneError extends SageError {
 /** PL04000005 / "You do not have permission …": the web-services user lacks a permission. */
 export class SagePermissionError extends SageError {
   readonly retryable = false;
+  override readonly connectionWide = true;
 }
 
 /** `transaction="true"` and another function failed: this one was rolled back (status `aborted`, XL03000009). */

@@ -1,6 +1,7 @@
 /** The Sage Intacct XML gateway client: public surface. */
 export { SageClient } from './client';
 export type {
+  SageCallOptions,
   SageClientOptions,
   SageExecuteOptions,
   SageFunctionResult,
@@ -26,7 +27,7 @@ export {
   SageTransactionAbortedError,
   SageTransientError,
 } from './errors';
-export type { SageErrorDetail, SageErrorLevel, SageTransientKind } from './errors';
+export type { SageCredential, SageErrorDetail, SageErrorLevel, SageTransientKind } from './errors';
 export { ALREADY_DONE, classifyErrors, classifyHttpStatus, formatErrors, resultError } from './classify';
 
 export {
@@ -75,7 +76,7 @@ export type { ParsedAuthentication, ParsedControl, ParsedData, ParsedResponse, P
 export { normaliseRecord, validateRecords, TIMESTAMP_FIELDS } from './records';
 export type { SageRecordFor, SageRejectedRecord, SageValidated } from './records';
 
-export { parseUtcOffset, sageDateToIsoDate, sageTimestampToIso, toSageDate, toSageTimestamp } from './dates';
+export { offsetOfTimestamp, parseUtcOffset, sageDateToIsoDate, sageTimestampToIso, toSageDate, toSageTimestamp } from './dates';
 export { escapeQueryValue, escapeXml, escapeXmlAttribute, quoteQueryValue } from './xml';
 export type { KeysetOptions, ModifiedKeysetOptions, SageCursor } from './paging';
 export { companyLimiter, resetCompanyLimiters, Semaphore } from './limiter';

@@ -1,3 +1,5 @@
+import { cancellation, throwIfCancelled } from './abort';
+
 /**
  * The per-company concurrency limit (reference §5: most tenants allow 2 concurrent requests). One
  * semaphore per gateway host + company id, shared by every client instance in the process, so two
@@ -26,12 +28,29 @@ export class Semaphore {
     if (Number.isInteger(max) && max >= 1 && max < this.max) this.max = max;
   }
 
-  async acquire(): Promise<() => void> {
+  /**
+   * Takes a slot, waiting for one when all are in use. An aborted `signal` gives up the wait (the caller
+   * leaves the queue and gets the signal's reason); a slot already handed over is kept and must be released.
+   */
+  async acquire(signal?: AbortSignal): Promise<() => void> {
+    throwIfCancelled(signal);
     if (this.active < this.max) {
       this.active++;
     } else {
       // The releaser hands its slot straight to the next waiter (active stays the same).
-      await new Promise<void>((resolve) => this.waiters.push(resolve));
+      await new Promise<void>((resolve, reject) => {
+        const waiter = () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        };
+        const onAbort = () => {
+          const i = this.waiters.indexOf(waiter);
+          if (i >= 0) this.waiters.splice(i, 1);
+          reject(cancellation(signal as AbortSignal));
+        };
+        this.waiters.push(waiter);
+        signal?.addEventListener('abort', onAbort, { once: true });
+      });
     }
     let released = false;
     return () => {
@@ -46,8 +65,8 @@ export class Semaphore {
     };
   }
 
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    const release = await this.acquire();
+  async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const release = await this.acquire(signal);
     try {
       return await task();
     } finally {

@@ -1,4 +1,5 @@
 import { Agent, request, type Dispatcher } from 'undici';
+import { cancellation, throwIfCancelled } from './abort';
 import { SageRequestError, SageTransientError } from './errors';
 
 /**
@@ -33,23 +34,38 @@ function errorCode(err: unknown): string | undefined {
   return undefined;
 }
 
-export async function postXml(url: string, body: string, opts: { dispatcher?: Dispatcher; timeoutMs: number }): Promise<HttpReply> {
-  const signal = AbortSignal.timeout(opts.timeoutMs);
+/**
+ * `signal` is the caller's cancellation: it aborts the request at once and rejects with the signal's
+ * reason (not a Sage error: nothing is wrong with Sage Intacct, the answer is no longer wanted).
+ */
+export async function postXml(url: string, body: string, opts: { dispatcher?: Dispatcher; timeoutMs: number; signal?: AbortSignal }): Promise<HttpReply> {
+  throwIfCancelled(opts.signal);
+  // One controller for the timeout and the caller's signal, detached afterwards: a page activity's signal
+  // lives for many requests, and AbortSignal.any would keep a reference per request on it.
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new DOMException(`timed out after ${opts.timeoutMs} ms`, 'TimeoutError'));
+  }, opts.timeoutMs);
+  const onCancel = () => controller.abort(opts.signal?.reason);
+  opts.signal?.addEventListener('abort', onCancel, { once: true });
   try {
     const res = await request(url, {
       method: 'POST',
       body,
       headers: { 'content-type': 'application/xml; charset=utf-8', accept: 'application/xml, text/xml' },
       dispatcher: opts.dispatcher ?? defaultDispatcher(),
-      signal,
+      signal: controller.signal,
       headersTimeout: opts.timeoutMs,
       bodyTimeout: opts.timeoutMs,
     });
     const text = await res.body.text();
     return { status: res.statusCode, headers: res.headers, body: text };
   } catch (err) {
+    if (opts.signal?.aborted) throw cancellation(opts.signal);
     const code = errorCode(err);
-    if (signal.aborted || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'ETIMEDOUT') {
+    if (timedOut || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'ETIMEDOUT') {
       throw new SageTransientError(`Sage Intacct request timed out after ${opts.timeoutMs} ms`, { level: 'http', kind: 'timeout', cause: err });
     }
     const what = err instanceof Error ? err.message : String(err);
@@ -59,5 +75,8 @@ export async function postXml(url: string, body: string, opts: { dispatcher?: Di
     // Everything else is network-level: resets, refusals, DNS, sockets closed mid-response. The request may
     // or may not have reached the gateway, which writes handle with uniqueid + fixed function controlids.
     throw new SageTransientError(`Sage Intacct connection failed (${code ?? 'network error'}): ${what}`, { level: 'http', kind: 'network', cause: err });
+  } finally {
+    clearTimeout(timer);
+    opts.signal?.removeEventListener('abort', onCancel);
   }
 }

@@ -2,6 +2,7 @@ import type { EntityKind } from '../config/schema';
 import type { Link } from '../ledger';
 import { deactivationPayload } from '../mapping';
 import { collectionFor } from './assignar-collection';
+import { isConnectionFailure } from '../errors';
 import { describeError, isRetryableError } from './describe-error';
 import type { OutcomeSink } from './outcome-sink';
 import { PageRetryError } from './apply-records';
@@ -9,8 +10,9 @@ import { GIVE_UP_AFTER_ATTEMPT, type SyncContext } from './sync-context';
 
 /**
  * Deactivates (never deletes) the Assignar records of these links, whose Sage records turned inactive,
- * left the filter or were deleted. The body carries the fields Assignar requires on every PUT, taken from
- * the payload last written. Held links are left to the true-up but still reported.
+ * left the filter or were deleted (applyDeactivations decides which). The body carries the fields
+ * Assignar requires on every PUT, taken from the payload last written; it changes nothing but `active`,
+ * so a held link's Assignar edits survive it.
  */
 export async function deactivateLinks(ctx: SyncContext, kind: EntityKind, targets: ReadonlyArray<{ link: Link; reason: string }>, sink: OutcomeSink): Promise<void> {
   const todo = targets.filter((t) => t.link.status !== 'deactivated');
@@ -25,9 +27,11 @@ export async function deactivateLinks(ctx: SyncContext, kind: EntityKind, target
   );
   const done: typeof todo = [];
   let retryLater: unknown;
+  let connectionFailure: unknown;
   results.forEach((r, i) => {
     const t = todo[i];
-    if (r.status === 'fulfilled') {
+    if (r.status === 'rejected' && isConnectionFailure(r.error)) connectionFailure ??= r.error;
+    else if (r.status === 'fulfilled') {
       done.push(t);
       sink.add({ kind, recordKey: t.link.sageKey, sageId: t.link.sageId, assignarId: t.link.assignarId, outcome: 'deactivated', reason: t.reason });
     } else if (isRetryableError(r.error) && ctx.attempt < GIVE_UP_AFTER_ATTEMPT) retryLater ??= r.error;
@@ -37,6 +41,7 @@ export async function deactivateLinks(ctx: SyncContext, kind: EntityKind, target
     await ctx.ledger.markLinks(ctx.connection.id, kind, group.map((t) => t.link.sageKey), { status: 'deactivated', reason });
   }
   await sink.flush();
+  if (connectionFailure) throw connectionFailure;
   if (retryLater) throw new PageRetryError(`some ${kind} deactivations failed and will be retried: ${describeError(retryLater)}`, { cause: retryLater });
 }
 

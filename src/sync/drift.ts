@@ -1,10 +1,12 @@
 import type { EntityKind } from '../config/schema';
 import type { PageResult } from '../contracts/sync';
-import type { JsonObject, Link } from '../ledger';
+import type { Link } from '../ledger';
 import type { Filter } from '../assignar';
-import { assignarHash, assignarMatchValue, canonicalJson, comparable, comparableFields, deactivationPayload, descriptorFor, FIELD_WORKER_USER_TYPE_ID } from '../mapping';
+import { assignarHash, assignarMatchValue, comparable, comparableFields, deactivationPayload, descriptorFor, FIELD_WORKER_USER_TYPE_ID } from '../mapping';
 import { collectionFor, type AssignarRecord } from './assignar-collection';
+import { isConnectionFailure } from '../errors';
 import { describeError } from './describe-error';
+import { changedFields } from './linked-updates';
 import { OutcomeSink } from './outcome-sink';
 import type { SyncContext } from './sync-context';
 
@@ -27,18 +29,27 @@ export async function detectDrift(ctx: SyncContext, kind: EntityKind): Promise<P
 
   const byId = new Map<string, AssignarRecord>();
   const fields = [...new Set(['id', 'active', d.matchKey, ...comparableFields(kind, ctx.connection)])];
-  let cursor: { page: number; pageSize: number } | undefined;
-  do {
-    const page = await collection.listPage({ sort: 'id', fields, filter: OWNED_FILTER[kind], pageSize: ctx.connection.assignar.pageSize }, cursor, { signal: ctx.signal });
+  // Keyset on id, not page numbers: a record deleted mid-listing must not shift another out of view (it
+  // would look deleted in Assignar and be recreated).
+  const pageSize = ctx.connection.assignar.pageSize;
+  let lastId = 0;
+  for (;;) {
+    const page = await collection.listPage({ sort: 'id', fields, filter: { ...OWNED_FILTER[kind], id: { gt: lastId } }, pageSize }, undefined, { signal: ctx.signal });
     for (const r of page.items) byId.set(String(r.id), r);
-    cursor = page.next ?? undefined;
     ctx.progress();
-  } while (cursor);
+    if (page.items.length < pageSize) break;
+    lastId = page.items[page.items.length - 1].id;
+  }
+  // Held links whose outcome this run already recorded (with both versions, when the changes phase held
+  // them) keep that outcome.
+  const heldThisRun = new Set<string>();
 
   const linkedMatch = new Map<string, string>();
   let after: string | undefined;
   for (;;) {
     const links = await ctx.ledger.listLinks(ctx.connection.id, kind, { status: ['active', 'drifted', 'held'], afterSageKey: after, limit: LINK_PAGE });
+    const held = links.filter((l) => l.status === 'held').map((l) => l.sageKey);
+    if (held.length) for (const o of await ctx.ledger.getOutcomes(ctx.runId, kind, held)) if (o.outcome === 'held') heldThisRun.add(o.recordKey);
     for (const link of links) {
       const record = byId.get(link.assignarId);
       byId.delete(link.assignarId);
@@ -46,7 +57,7 @@ export async function detectDrift(ctx: SyncContext, kind: EntityKind): Promise<P
       if (matchValue) linkedMatch.set(matchValue, link.assignarId);
       if (link.status === 'held' && (!record || assignarHash(record, kind, ctx.connection) !== link.contentHash)) {
         // Already waiting for the true-up: reported as held on every run, not re-detected as new drift.
-        sink.add({ kind, recordKey: link.sageKey, sageId: link.sageId, assignarId: link.assignarId, outcome: 'held', reason: link.reason ?? 'held for the true-up' });
+        if (!heldThisRun.has(link.sageKey)) sink.add({ kind, recordKey: link.sageKey, sageId: link.sageId, assignarId: link.assignarId, outcome: 'held', reason: link.reason ?? 'held for the true-up' });
       } else if (!record) await onDeleted(ctx, kind, policy, link, sink);
       else if (assignarHash(record, kind, ctx.connection) !== link.contentHash) await onEdited(ctx, kind, policy, link, record, sink);
       else if (link.status !== 'active' && !ctx.dryRun) await ctx.ledger.markLinks(ctx.connection.id, kind, [link.sageKey], { status: 'active', reason: null });
@@ -68,6 +79,8 @@ export async function detectDrift(ctx: SyncContext, kind: EntityKind): Promise<P
   }
   if (duplicates.length) {
     const results = ctx.dryRun ? [] : await collection.updateMany(duplicates.map((r) => ({ id: r.id, body: deactivationPayload(kind, r) })), { signal: ctx.signal });
+    const broken = results.find((r) => r.status === 'rejected' && isConnectionFailure(r.error));
+    if (broken?.status === 'rejected') throw broken.error;
     duplicates.forEach((r, i) => {
       const of = linkedMatch.get(assignarMatchValue(kind, r));
       const failed = results[i]?.status === 'rejected' ? results[i] : undefined;
@@ -92,7 +105,8 @@ async function onDeleted(ctx: SyncContext, kind: EntityKind, policy: 'overwrite'
     sink.add({ ...base, outcome: 'drifted', reason: 'deleted in Assignar; would be recreated from Sage Intacct', details: { change: 'deleted', action: 'recreate', dryRun: true } });
     return;
   }
-  const [result] = await collectionFor(ctx.assignar, kind).createMany([link.payload]);
+  const [result] = await collectionFor(ctx.assignar, kind).createMany([link.payload], { signal: ctx.signal });
+  if (result.status === 'rejected' && isConnectionFailure(result.error)) throw result.error;
   if (result.status === 'rejected') {
     sink.add({ ...base, outcome: 'failed', reason: `deleted in Assignar and could not be recreated: ${describeError(result.error)}` });
     return;
@@ -110,7 +124,8 @@ async function onEdited(ctx: SyncContext, kind: EntityKind, policy: 'overwrite' 
     return;
   }
   if (!ctx.dryRun) {
-    const [result] = await collectionFor(ctx.assignar, kind).updateMany([{ id: Number(link.assignarId), body: link.payload }]);
+    const [result] = await collectionFor(ctx.assignar, kind).updateMany([{ id: Number(link.assignarId), body: link.payload }], { signal: ctx.signal });
+    if (result.status === 'rejected' && isConnectionFailure(result.error)) throw result.error;
     if (result.status === 'rejected') {
       sink.add({ ...base, outcome: 'failed', reason: `edited in Assignar (${changed.join(', ')}) and could not be overwritten: ${describeError(result.error)}` });
       return;
@@ -120,7 +135,3 @@ async function onEdited(ctx: SyncContext, kind: EntityKind, policy: 'overwrite' 
   sink.add({ ...base, outcome: 'drifted', reason: `edited in Assignar (${changed.join(', ')}); Sage Intacct's values ${ctx.dryRun ? 'would be' : 'were'} put back`, details: { change: 'edited', fields: changed, action: 'overwritten', dryRun: ctx.dryRun } });
 }
 
-function changedFields(current: Record<string, unknown>, written: JsonObject): string[] {
-  const keys = new Set([...Object.keys(current), ...Object.keys(written)]);
-  return [...keys].filter((k) => canonicalJson(current[k] ?? null) !== canonicalJson((written[k] as unknown) ?? null)).sort();
-}

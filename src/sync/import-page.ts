@@ -20,6 +20,7 @@ export async function importPage(ctx: SyncContext, kind: EntityKind, cursor: str
       pageSize: ctx.connection.sage.pageSize,
     },
     cursor ?? undefined,
+    { signal: ctx.signal },
   );
   ctx.progress({ cursor });
   const sink = new OutcomeSink(ctx);

@@ -1,6 +1,10 @@
 import type { SyncContext } from './sync-context';
 
-/** Watermark streams in the ledger: per Sage object for changes, one for deletions, per kind for scope. */
+/**
+ * Watermark streams in the ledger: per Sage object for changes, one for deletions, per kind for scope. A
+ * changes or deletions mark is only committed by a run that covered every enabled kind it serves
+ * (commit-watermarks.ts), so reading from it never skips a change for any kind.
+ */
 export const CHANGES_STREAM = 'changes';
 export const DELETIONS_STREAM = 'deletions';
 export const DELETIONS_KEY = 'AUDITHISTORY';

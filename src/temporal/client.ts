@@ -1,7 +1,7 @@
-import { Client } from '@temporalio/client';
-import { connectClient, temporalTarget, type TemporalTarget } from './connection';
+import { Client, Connection } from '@temporalio/client';
+import { temporalTarget, type TemporalTarget } from './connection';
 
-export async function createTemporalClient(target: TemporalTarget = temporalTarget()): Promise<Client> {
-  const connection = await connectClient(target);
+export async function createTemporalClient(target: TemporalTarget = temporalTarget(), options: { connectTimeoutMs?: number } = {}): Promise<Client> {
+  const connection = await Connection.connect({ address: target.address, ...(options.connectTimeoutMs ? { connectTimeout: options.connectTimeoutMs } : {}) });
   return new Client({ connection, namespace: target.namespace });
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { createSyncActivities } from '../../activities/sync';
@@ -44,6 +45,8 @@ export class SyncHarness {
   worker!: Worker;
   config!: AppConfig;
   connection!: ConnectionConfig;
+  /** The worker's clients (shared rate limits), for tests that act as an operator would. */
+  clients!: ConnectionClients;
   private runs = 0;
 
   private constructor(
@@ -70,6 +73,7 @@ export class SyncHarness {
     this.config = sandboxConfig(this.sage, this.assignar, configure, path.join(this.dir, 'ledger.sqlite'));
     this.connection = getConnection(this.config, 'demo');
     const clients = new ConnectionClients(this.config, {});
+    this.clients = clients;
     this.worker = await createWorker({
       connection: this.env.nativeConnection,
       namespace: 'default',
@@ -84,6 +88,16 @@ export class SyncHarness {
     return this.env.client.workflow.execute(workflowType, {
       taskQueue: this.taskQueue,
       workflowId: `${workflowType}/demo/${this.taskQueue}/${this.runs}`,
+      args: [{ connection: 'demo', ...input }],
+    });
+  }
+
+  /** Starts a workflow without waiting for it (to run two at once); the id defaults to a fresh one per call. */
+  async start(workflowType: 'initialImport' | 'incrementalSync', input: Record<string, unknown> = {}, workflowId?: string): Promise<WorkflowHandle<(...args: unknown[]) => Promise<RunSummary>>> {
+    this.runs += 1;
+    return this.env.client.workflow.start<(...args: unknown[]) => Promise<RunSummary>>(workflowType, {
+      taskQueue: this.taskQueue,
+      workflowId: workflowId ?? `${workflowType}/demo/${this.taskQueue}/${this.runs}`,
       args: [{ connection: 'demo', ...input }],
     });
   }

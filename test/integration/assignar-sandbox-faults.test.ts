@@ -83,10 +83,20 @@ describe('concurrency cap', () => {
 
 describe('latency, 5xx and timeouts', () => {
   test('latencyMs delays every API request', async () => {
-    sb.setFaults({ latencyMs: 150 });
-    const t0 = Date.now();
-    await call('GET', '/users');
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
+    sb.setFaults({ latencyMs: 2000 });
+    const order: string[] = [];
+    const users = call('GET', '/users').then((r) => {
+      order.push('api');
+      return r;
+    });
+    // The API request has arrived and is held; the control API (no latency) answers meanwhile.
+    for (let i = 0; i < 200 && sb.stats().inFlight < 1; i++) await new Promise((r) => setTimeout(r, 10));
+    const control = controlCaller(sb);
+    const stats = await control('GET', 'stats');
+    order.push('control');
+    expect(stats.body.inFlight).toBe(1);
+    expect((await users).status).toBe(200);
+    expect(order).toEqual(['control', 'api']);
   });
 
   test('errorRate answers 5xx before doing anything (no write happens)', async () => {

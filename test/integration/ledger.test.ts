@@ -401,6 +401,127 @@ describe.each(targets)('ledger on $name', (target) => {
     });
   });
 
+  describe('run accounting and writer leases', () => {
+    it('ends a stale run only while it is still running, and lists runs by several statuses', async () => {
+      const c = freshConnection();
+      await ledger.startRun({ runId: `${c}-gone`, connection: c, workflowType: 'incrementalSync', startedAt: '2024-01-01T00:00:00Z' });
+      await ledger.startRun({ runId: `${c}-done`, connection: c, workflowType: 'incrementalSync', startedAt: '2024-01-02T00:00:00Z' });
+      await ledger.finishRun(`${c}-done`, { status: 'completed' });
+      const ended = await ledger.endStaleRun(`${c}-gone`, { status: 'terminated', error: 'terminated in Temporal' });
+      expect(ended).toMatchObject({ status: 'terminated', error: 'terminated in Temporal' });
+      expect(ended!.finishedAt).not.toBeNull();
+      // A run that recorded its own end keeps it.
+      expect(await ledger.endStaleRun(`${c}-done`, { status: 'terminated', error: 'x' })).toBeUndefined();
+      expect((await ledger.getRun(`${c}-done`))!.status).toBe('completed');
+      expect((await ledger.listRuns({ connection: c, status: ['terminated', 'failed'] })).map((r) => r.runId)).toEqual([`${c}-gone`]);
+    });
+
+    it('gives a connection one writer: idempotent for the holder, compare-and-swap take-over, release only by the holder', async () => {
+      const c = freshConnection();
+      const a = { connection: c, workflowId: `initialImport/${c}`, workflowType: 'initialImport', runId: `${c}-a` };
+      const b = { connection: c, workflowId: `incrementalSync/${c}`, workflowType: 'incrementalSync', runId: `${c}-b` };
+      const first = await ledger.acquireWriterLease(a);
+      expect(first).toMatchObject({ acquired: true, lease: { workflowId: a.workflowId, runId: a.runId } });
+      expect(await ledger.acquireWriterLease(a)).toEqual(first);
+      expect(await ledger.acquireWriterLease(b)).toMatchObject({ acquired: false, lease: { runId: a.runId, workflowType: 'initialImport' } });
+      // Another connection has its own lease.
+      expect((await ledger.acquireWriterLease({ ...b, connection: `${c}-other` })).acquired).toBe(true);
+
+      expect(await ledger.releaseWriterLease(c, b.runId)).toBe(false);
+      expect((await ledger.getWriterLease(c))!.runId).toBe(a.runId);
+      expect(await ledger.takeOverWriterLease(c, 'not-the-holder', b)).toBe(false);
+      expect(await ledger.takeOverWriterLease(c, a.runId, b)).toBe(true);
+      expect(await ledger.takeOverWriterLease(c, a.runId, a)).toBe(false);
+      expect((await ledger.getWriterLease(c))!.runId).toBe(b.runId);
+      expect(await ledger.releaseWriterLease(c, b.runId)).toBe(true);
+      expect(await ledger.getWriterLease(c)).toBeUndefined();
+      expect((await ledger.acquireWriterLease(a)).acquired).toBe(true);
+    });
+
+    it('races: of many concurrent acquirers exactly one holds the lease', async () => {
+      const c = freshConnection();
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => ledger.acquireWriterLease({ connection: c, workflowId: `w${i}`, workflowType: 'incrementalSync', runId: `${c}-r${i}` })),
+      );
+      expect(results.filter((r) => r.acquired)).toHaveLength(1);
+      expect(new Set(results.map((r) => r.lease.runId)).size).toBe(1);
+    });
+
+    it('says what is failing or held now across runs, with the run each record last failed in, ignoring dry runs', async () => {
+      const c = freshConnection();
+      const run = async (runId: string, startedAt: string, rows: Array<[kind: 'worker' | 'client', key: string, outcome: RecordOutcomeInput['outcome'], reason?: string]>, dryRun = false) => {
+        await ledger.startRun({ runId, connection: c, workflowType: 'incrementalSync', startedAt, dryRun });
+        await ledger.recordOutcomes(rows.map(([kind, recordKey, outcome, reason]) => ({ runId, connection: c, kind, recordKey, outcome, reason })));
+      };
+      await run(`${c}-import`, '2024-01-01T00:00:00Z', [
+        ['worker', '1', 'failed', 'shared email'],
+        ['worker', '2', 'failed', 'bad phone'],
+        ['worker', '3', 'created'],
+        ['client', '1', 'failed', 'no name'],
+      ]);
+      await run(`${c}-sync1`, '2024-01-02T00:00:00Z', [
+        ['worker', '2', 'updated'], // fixed
+        ['worker', '3', 'held', 'edited in Assignar'],
+      ]);
+      await run(`${c}-sync2`, '2024-01-03T00:00:00Z', [['client', '1', 'failed', 'still no name']]);
+      // A dry run plans, it changes nothing: its outcomes are not the current state.
+      await run(`${c}-dry`, '2024-01-04T00:00:00Z', [['worker', '1', 'created']], true);
+      await ledger.startRun({ runId: `${c}-other-conn`, connection: `${c}-x`, workflowType: 'incrementalSync', startedAt: '2024-01-05T00:00:00Z' });
+      await ledger.recordOutcomes([{ runId: `${c}-other-conn`, connection: `${c}-x`, kind: 'worker', recordKey: '9', outcome: 'failed' }]);
+
+      const now = await ledger.currentOutcomes(c);
+      expect(now.map((o) => [o.kind, o.recordKey, o.outcome, o.runId, o.lastFailedRunId])).toEqual([
+        ['client', '1', 'failed', `${c}-sync2`, `${c}-sync2`],
+        ['worker', '1', 'failed', `${c}-import`, `${c}-import`],
+        ['worker', '3', 'held', `${c}-sync1`, null],
+      ]);
+      expect(now[0]).toMatchObject({ reason: 'still no name', lastFailedReason: 'still no name' });
+      expect(now[1]!.lastFailedAt).toEqual(expect.any(String));
+      expect((await ledger.currentOutcomes(c, { outcome: 'failed', kind: 'worker' })).map((o) => o.recordKey)).toEqual(['1']);
+      expect((await ledger.currentOutcomes(c, { outcome: ['updated'] })).map((o) => o.recordKey)).toEqual(['2']);
+      expect(await ledger.currentOutcomeCounts(c)).toEqual({ worker: { failed: 1, updated: 1, held: 1 }, client: { failed: 1 } });
+    });
+  });
+
+  describe('failing records and pending deactivations', () => {
+    it('remembers a failing record until it lands, pages by kind and key, and leaves out what this run just tried', async () => {
+      const c = freshConnection();
+      await ledger.recordFailingRecords([
+        { connection: c, kind: 'project', sageKey: '20', sageId: 'P-20', reason: 'its customer has no client', runId: 'run-1' },
+        { connection: c, kind: 'worker', sageKey: '5', sageId: 'E5', reason: 'email taken', refused: true, contentHash: 'h1', runId: 'run-1' },
+        { connection: c, kind: 'worker', sageKey: '6', reason: 'first try', runId: 'run-1' },
+        { connection: c, kind: 'worker', sageKey: '6', reason: 'second try wins', runId: 'run-2' },
+      ]);
+      const [worker5] = await ledger.getFailingRecords(c, 'worker', ['5']);
+      expect(worker5).toMatchObject({ refused: true, contentHash: 'h1', dependsOn: null, sageId: 'E5', runId: 'run-1' });
+      const all = await ledger.listFailingRecords(c, { kinds: ['worker', 'project'], limit: 10 });
+      expect(all.map((f) => `${f.kind}:${f.sageKey}:${f.reason}`)).toEqual(['project:20:its customer has no client', 'worker:5:email taken', 'worker:6:second try wins']);
+      expect((await ledger.listFailingRecords(c, { kinds: ['worker', 'project'], limit: 1, after: { kind: 'project', sageKey: '20' } })).map((f) => f.sageKey)).toEqual(['5']);
+      expect((await ledger.listFailingRecords(c, { kinds: ['worker'], exceptRunId: 'run-2', limit: 10 })).map((f) => f.sageKey)).toEqual(['5']);
+      await ledger.clearFailingRecords(c, 'worker', ['5', '6']);
+      expect((await ledger.listFailingRecords(c, { kinds: ['worker', 'project'], limit: 10 })).map((f) => f.sageKey)).toEqual(['20']);
+      expect(await ledger.listFailingRecords('other-connection', { kinds: ['project'], limit: 10 })).toEqual([]);
+    });
+
+    it("stages a run's deactivations, keeps held ones across runs, and forgets them when cleared", async () => {
+      const c = freshConnection();
+      const stage = (runId: string, keys: string[]) => ledger.stageDeactivations(keys.map((sageKey) => ({ connection: c, runId, kind: 'client', sageKey, reason: `gone ${sageKey}` })));
+      await stage('run-1', ['1', '2', '3']);
+      await stage('run-1', ['1']);
+      expect((await ledger.listPendingDeactivations(c, 'client', 'run-1')).map((p) => [p.sageKey, p.state])).toEqual([['1', 'staged'], ['2', 'staged'], ['3', 'staged']]);
+      await ledger.holdDeactivations(c, 'run-1', 'client', ['1', '2']);
+      await ledger.clearPendingDeactivations(c, 'client', ['3']);
+      // A later run sees the held ones (not run-1's other staged rows), plus what it staged itself.
+      await stage('run-2', ['2', '4']);
+      const later = await ledger.listPendingDeactivations(c, 'client', 'run-2');
+      expect(later.map((p) => [p.sageKey, p.state, p.runId])).toEqual([['1', 'held', 'run-1'], ['2', 'held', 'run-1'], ['4', 'staged', 'run-2']]);
+      await ledger.dropStagedDeactivations(c, 'run-2', 'client');
+      expect((await ledger.listPendingDeactivations(c, 'client', 'run-2')).map((p) => p.sageKey)).toEqual(['1', '2']);
+      await ledger.clearPendingDeactivations(c, 'client', ['1', '2']);
+      expect(await ledger.listPendingDeactivations(c, 'client', 'run-3')).toEqual([]);
+    });
+  });
+
   describe('record outcomes', () => {
     function page(runId: string, connection: string, outcome: RecordOutcomeInput['outcome'], n: number, from = 0): RecordOutcomeInput[] {
       return Array.from({ length: n }, (_, i) => ({ runId, connection, kind: 'worker' as const, recordKey: String(from + i), sageId: `E${from + i}`, outcome }));

@@ -212,6 +212,49 @@ test('a wrong Sage Intacct user password: the sign-in check fails, names the cre
   expect(check(report, 'assignar.auth').status).toBe('ok');
 });
 
+describe('the Sage Intacct user’s time-zone offset', () => {
+  const demo = () => config.connections[0].sage;
+
+  test('configured and reported alike: reported as the offset in use, at no extra request', async () => {
+    sage.resetStats();
+    const report = await preflight();
+    const zone = check(report, 'sage.timezone');
+    expect(zone.status).toBe('ok');
+    expect(zone.title).toContain(`UTC${sage.userTimeZoneOffset}, from sage.userTimeZoneOffset (Sage Intacct reports the same)`);
+    expect(sage.stats().requests).toBe(1 + Math.ceil(active('EMPLOYEE').length / 2000));
+  });
+
+  test('configured differently from what Sage Intacct reports: a warning that says which to fix', async () => {
+    const configured = demo().userTimeZoneOffset;
+    demo().userTimeZoneOffset = '+00:00';
+    try {
+      const report = await preflight();
+      const zone = check(report, 'sage.timezone');
+      expect(zone.status).toBe('warn');
+      expect(zone.title).toBe(`sage.userTimeZoneOffset (+00:00) differs from the offset Sage Intacct reports for web-services user "${demo().userId}" (${sage.userTimeZoneOffset})`);
+      expect(zone.detail).toMatch(/6 hours off/);
+      expect(zone.action).toMatch(/Remove sage\.userTimeZoneOffset/);
+      expect(report.ok).toBe(true); // a warning: the connection works
+    } finally {
+      demo().userTimeZoneOffset = configured;
+    }
+  });
+
+  test('not configured: the offset Sage Intacct reports is used, and said so', async () => {
+    const configured = demo().userTimeZoneOffset;
+    delete demo().userTimeZoneOffset;
+    try {
+      const report = await preflight();
+      const zone = check(report, 'sage.timezone');
+      expect(zone.status).toBe('ok');
+      expect(zone.title).toContain(`UTC${sage.userTimeZoneOffset}, the offset Sage Intacct reports`);
+      expect(report.sage.counts).toEqual(expectedSageCounts());
+    } finally {
+      demo().userTimeZoneOffset = configured;
+    }
+  });
+});
+
 test('an Assignar tenant with workers, clients and projects made by hand: a true-up is due first', async () => {
   await assignar.seed('existing-tenant');
   try {

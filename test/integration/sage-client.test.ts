@@ -374,9 +374,7 @@ describe('server errors and timeouts', () => {
     const { client, retries } = makeClient({ requestTimeoutMs: 1_000 }, { onRetry: (i) => errors.push(i.error) });
     await client.connect();
     sb.faults({ hangNextRequests: 1 });
-    const started = Date.now();
     expect(await client.count('EMPLOYEE')).toBe(N);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
     expect(retries.backoff).toBe(1);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toBeInstanceOf(SageTransientError);

@@ -10,6 +10,7 @@ import { applySchedules, scheduleId, triggerSchedule } from '../../temporal/sche
 import { createTemporalClient } from '../../temporal/client';
 import { temporalTarget } from '../../temporal/connection';
 import { cliContext } from '../context';
+import { devConnection } from '../dev-connection';
 import { followWorkflow } from '../follow-workflow';
 
 const DATA_DIR = '.data';
@@ -27,9 +28,12 @@ export function registerDevCommand(program: Command): void {
   program
     .command('dev')
     .description('first run: Temporal dev server + Web UI, sandboxes with demo data, worker, schedules, and the initial import')
-    .option('--connection <id>', 'connection to import', 'demo')
+    .option('--connection <id>', 'connection to import (default: the sandbox connection, `sandboxCredentials: true`; naming one runs dev on it even when it is not a sandbox)')
     .action(async (opts, command: Command) => {
       const config = cliContext(command).config();
+      // Resolved before anything starts: dev imports and syncs, so it never picks a real tenant by default.
+      const connection = devConnection(config, opts.connection);
+      if (!connection.sandboxCredentials) say(`connection ${connection.id} is not a sandbox connection: dev will write to the Assignar at ${connection.assignar.apiBase}`);
       const target = temporalTarget();
       // The first run is for watching progress: only warnings from the SDK, not its lifecycle chatter.
       Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -60,7 +64,6 @@ export function registerDevCommand(program: Command): void {
       process.on('SIGTERM', onSignal);
 
       const client = await createTemporalClient(target);
-      const connection = config.connections.find((c) => c.id === opts.connection) ?? config.connections[0];
       for (const r of await applySchedules(client, connection, ['incrementalSync'])) say(`schedule ${r.scheduleId} ${r.action}`);
 
       const id = workflowId('initialImport', connection.id);
@@ -75,13 +78,13 @@ export function registerDevCommand(program: Command): void {
       const written = Object.values(summary.counts).reduce((n, c) => n + (c ? c.created + c.updated + c.adopted + c.deactivated : 0), 0);
       const failed = Object.values(summary.counts).reduce((n, c) => n + (c?.failed ?? 0), 0);
       say(written === 0 ? 'nothing to import: Assignar already matches Sage Intacct' : `import complete: ${written} records written to Assignar`);
-      if (failed) say(`${failed} records need fixing in Sage Intacct (the demo data carries real-world mess): npx intacct-assignar report --outcome failed`);
+      if (failed) say(`${failed} records need fixing in Sage Intacct (the demo data carries real-world mess): npx intacct-assignar report`);
 
       // What the 06:00/12:00/18:00 schedule will do: one incremental sync, now.
       say('triggering the incremental sync schedule once (what runs at 06:00, 12:00 and 18:00):');
       const sync = await triggerSchedule(client, scheduleId('incrementalSync', connection.id));
       if (sync) await followWorkflow(sync, { json: false });
-      say(`next: Temporal Web UI ${server.uiUrl} · schedules: npx intacct-assignar schedules list · sync now: npx intacct-assignar sync --wait · outcomes: npx intacct-assignar report`);
+      say(`next: Temporal Web UI ${server.uiUrl} · schedules: npx intacct-assignar schedules list · sync now: npx intacct-assignar sync --wait · what is failing or held now: npx intacct-assignar report`);
       say(`the worker keeps serving the schedules; Ctrl-C to stop`);
       await running;
     });

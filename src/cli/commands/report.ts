@@ -1,52 +1,140 @@
 import type { Command } from 'commander';
 import { OUTCOMES, type Outcome } from '../../contracts/outcomes';
-import { ledgerOptionsFromEnv, openLedger, type RecordOutcome } from '../../ledger';
+import { ledgerOptionsFromEnv, openLedger, RECORD_KINDS, type Ledger, type RecordKind, type RecordOutcome, type Run } from '../../ledger';
+import { NEEDS_ATTENTION, type CurrentOutcome } from '../../ledger/outcomes';
+import { endStaleRuns } from '../../runtime/run-liveness';
+import { createTemporalClient } from '../../temporal/client';
 import { intOption } from '../options';
 import { cliContext, pickConnection } from '../context';
 
-function table(rows: RecordOutcome[]): string {
-  const header = ['kind', 'record', 'sage id', 'assignar id', 'outcome', 'reason'];
-  const cells = rows.map((r) => [r.kind, r.recordKey, r.sageId ?? '', r.assignarId ?? '', r.outcome, r.reason ?? '']);
-  const widths = header.slice(0, 5).map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const line = (c: string[]) => [...c.slice(0, 5).map((v, i) => v.padEnd(widths[i])), c[5]].join('  ').trimEnd();
+function table(header: string[], cells: string[][]): string {
+  const last = header.length - 1;
+  const widths = header.slice(0, last).map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  const line = (c: string[]) => [...c.slice(0, last).map((v, i) => v.padEnd(widths[i])), c[last]].join('  ').trimEnd();
   return [line(header), ...cells.map(line)].join('\n');
+}
+
+function runTable(rows: RecordOutcome[]): string {
+  return table(['kind', 'record', 'sage id', 'assignar id', 'outcome', 'reason'], rows.map((r) => [r.kind, r.recordKey, r.sageId ?? '', r.assignarId ?? '', r.outcome, r.reason ?? '']));
+}
+
+function currentTable(rows: CurrentOutcome[]): string {
+  return table(
+    ['kind', 'record', 'sage id', 'assignar id', 'outcome', 'since run', 'last failed', 'reason'],
+    rows.map((r) => [r.kind, r.recordKey, r.sageId ?? '', r.assignarId ?? '', r.outcome, r.runId, r.lastFailedAt ? `${r.lastFailedAt} (run ${r.lastFailedRunId})` : '', r.reason ?? '']),
+  );
+}
+
+function runLine(run: Run): string {
+  const when = run.finishedAt ? `, finished ${run.finishedAt}` : '';
+  return `${run.workflowType} run ${run.runId}${run.dryRun ? ' (dry run)' : ''} [${run.workflowId ?? 'no workflow'}]: ${run.status}, started ${run.startedAt}${when}${run.error ? ` — ${run.error}` : ''}`;
+}
+
+function countsLines(counts: Partial<Record<string, Partial<Record<Outcome, number>>>>): string[] {
+  return Object.entries(counts).map(([kind, byOutcome]) => `  ${kind}: ${Object.entries(byOutcome ?? {}).map(([o, n]) => `${o} ${n}`).join(', ')}`);
+}
+
+/**
+ * Runs the ledger still shows as running whose workflow has ended (terminated, timed out) cannot say so:
+ * ask Temporal and mark them, when Temporal answers. Returns a note when it could not ask.
+ */
+async function settleStaleRuns(ledger: Ledger, connection: string): Promise<string | undefined> {
+  if ((await ledger.listRuns({ connection, status: 'running', limit: 1 })).length === 0) return undefined;
+  let client;
+  try {
+    client = await createTemporalClient(undefined, { connectTimeoutMs: 3000 });
+  } catch (err) {
+    return `Temporal did not answer (${(err as Error).message}): runs shown as running may have ended`;
+  }
+  try {
+    await endStaleRuns(ledger, client, connection, { seenBy: 'intacct-assignar report' });
+    return undefined;
+  } finally {
+    await client.connection.close();
+  }
 }
 
 export function registerReportCommand(program: Command): void {
   program
     .command('report')
-    .description("per-record outcomes of a run (default: the connection's latest run), from the ledger")
-    .option('--run <id>', 'run id (the first workflow run id of an import or sync)')
+    .description('what is failing or held now, across runs (the latest outcome of each record); with --run, one run\'s per-record outcomes; from the ledger')
+    .option('--run <id>', 'one run (the first workflow run id of an import or sync): its per-record outcomes')
     .option('--connection <id>', 'connection id (default: the only one configured)')
-    .option('--outcome <list>', `only these outcomes, comma-separated (${OUTCOMES.join(', ')})`)
-    .option('--kind <kind>', 'only this entity kind')
+    .option('--outcome <list>', `only these outcomes, comma-separated (${OUTCOMES.join(', ')}); default without --run: ${NEEDS_ATTENTION.join(', ')}`)
+    .option('--kind <kind>', `only this kind (${RECORD_KINDS.join(', ')})`)
     .option('--limit <n>', 'at most this many records', intOption, 1000)
-    .option('--json', 'one JSON object: the run, counts per entity and outcome, and the records', false)
+    .option('--json', 'one JSON object: the run(s), counts per entity and outcome, and the records', false)
     .action(async (opts, command: Command) => {
       const ctx = cliContext(command);
       const config = ctx.config();
+      const outcomes = opts.outcome ? (String(opts.outcome).split(',').map((o) => o.trim()) as Outcome[]) : undefined;
+      const unknown = outcomes?.filter((o) => !OUTCOMES.includes(o));
+      if (unknown?.length) throw new Error(`Unknown outcome ${unknown.join(', ')}; expected ${OUTCOMES.join(', ')}`);
+      const kind = opts.kind as RecordKind | undefined;
+      if (kind && !RECORD_KINDS.includes(kind)) throw new Error(`Unknown kind ${kind}; expected ${RECORD_KINDS.join(', ')}`);
       const ledger = await openLedger(ledgerOptionsFromEnv(config));
       try {
-        const run = opts.run
-          ? await ledger.getRun(opts.run)
-          : (await ledger.listRuns({ connection: pickConnection(ctx, opts.connection), limit: 1 }))[0];
-        if (!run) throw new Error(opts.run ? `No run ${opts.run} in the ledger (${ledger.location})` : `No runs yet in the ledger (${ledger.location})`);
-        const outcomes = opts.outcome ? (String(opts.outcome).split(',') as Outcome[]) : undefined;
-        const unknown = outcomes?.filter((o) => !OUTCOMES.includes(o));
-        if (unknown?.length) throw new Error(`Unknown outcome ${unknown.join(', ')}; expected ${OUTCOMES.join(', ')}`);
-        const records = await ledger.listOutcomes(run.runId, { outcome: outcomes, kind: opts.kind, limit: opts.limit });
-        const counts = await ledger.outcomeCounts(run.runId);
-        if (opts.json) {
-          process.stdout.write(`${JSON.stringify({ run, counts, records })}\n`);
-          return;
-        }
-        process.stdout.write(`${run.workflowType} ${run.connection} run ${run.runId}${run.dryRun ? ' (dry run)' : ''}: ${run.status}, started ${run.startedAt}${run.finishedAt ? `, finished ${run.finishedAt}` : ''}\n`);
-        for (const [kind, byOutcome] of Object.entries(counts)) {
-          process.stdout.write(`  ${kind}: ${Object.entries(byOutcome ?? {}).map(([o, n]) => `${o} ${n}`).join(', ')}\n`);
-        }
-        process.stdout.write(`\n${table(records)}\n`);
+        const connection = opts.run ? undefined : pickConnection(ctx, opts.connection);
+        const note = await settleStaleRuns(ledger, connection ?? (await ledger.getRun(opts.run))?.connection ?? '');
+        if (note) process.stderr.write(`${note}\n`);
+        if (opts.run) await reportRun(ledger, opts.run, { outcomes, kind, limit: opts.limit, json: opts.json });
+        else await reportNow(ledger, connection!, { outcomes, kind, limit: opts.limit, json: opts.json });
       } finally {
         await ledger.close();
       }
     });
+}
+
+interface ReportOptions {
+  outcomes?: Outcome[];
+  kind?: RecordKind;
+  limit: number;
+  json: boolean;
+}
+
+async function reportRun(ledger: Ledger, runId: string, opts: ReportOptions): Promise<void> {
+  const run = await ledger.getRun(runId);
+  if (!run) throw new Error(`No run ${runId} in the ledger (${ledger.location})`);
+  const records = await ledger.listOutcomes(run.runId, { outcome: opts.outcomes, kind: opts.kind, limit: opts.limit });
+  const counts = await ledger.outcomeCounts(run.runId);
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify({ run, counts, records })}\n`);
+    return;
+  }
+  process.stdout.write([`${run.connection}: ${runLine(run)}`, ...countsLines(counts), '', runTable(records), ''].join('\n'));
+}
+
+/** What operators ask: what is failing or held now, across runs, and which runs did not complete. */
+async function reportNow(ledger: Ledger, connection: string, opts: ReportOptions): Promise<void> {
+  const outcomes = opts.outcomes ?? [...NEEDS_ATTENTION];
+  const records = await ledger.currentOutcomes(connection, { outcome: outcomes, kind: opts.kind, limit: opts.limit });
+  const all = await ledger.currentOutcomeCounts(connection);
+  const counts = Object.fromEntries(
+    Object.entries(all)
+      .filter(([k]) => !opts.kind || k === opts.kind)
+      .map(([k, byOutcome]) => [k, Object.fromEntries(Object.entries(byOutcome ?? {}).filter(([o]) => outcomes.includes(o as Outcome)))])
+      .filter(([, byOutcome]) => Object.keys(byOutcome).length > 0),
+  );
+  const recent = await ledger.listRuns({ connection, limit: 50 });
+  const lastCompleted = recent.find((r) => r.status === 'completed' && !r.dryRun);
+  // Runs that ended badly since the last good one, and any still running: the rest is history.
+  const unfinished = recent.filter((r) => r.status === 'running' || (r.status !== 'completed' && (!lastCompleted || r.startedAt > lastCompleted.startedAt)));
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify({ connection, outcomes, counts, records, latestRun: recent[0] ?? null, unfinishedRuns: unfinished })}\n`);
+    return;
+  }
+  if (recent.length === 0) {
+    process.stdout.write(`No runs yet for connection ${connection} in the ledger (${ledger.location})\n`);
+    return;
+  }
+  const lines = [
+    records.length === 0
+      ? `Nothing ${outcomes.join(' or ')} now on connection ${connection} (the latest outcome of each record, across runs).`
+      : `${records.length} record(s) ${outcomes.join(' or ')} now on connection ${connection} (the latest outcome of each record, across runs; dry runs left out):`,
+    ...countsLines(counts),
+  ];
+  if (records.length) lines.push('', currentTable(records));
+  if (unfinished.length) lines.push('', 'Runs that did not complete:', ...unfinished.map((r) => `  ${runLine(r)}`));
+  lines.push('', `Latest run: ${runLine(recent[0])}`, `One run's outcomes: intacct-assignar report --run ${recent[0].runId}`, '');
+  process.stdout.write(lines.join('\n'));
 }

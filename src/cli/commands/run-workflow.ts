@@ -4,6 +4,7 @@ import { TASK_QUEUE, workflowId } from '../../temporal/constants';
 import { scheduleId, triggerSchedule, type ScheduledWorkflow } from '../../temporal/schedules';
 import { cliContext, pickConnection } from '../context';
 import { followWorkflow } from '../follow-workflow';
+import { intOption } from '../options';
 
 interface RunSpec {
   name: string;
@@ -14,21 +15,37 @@ interface RunSpec {
 }
 
 export const RUNNABLE: RunSpec[] = [
-  { name: 'import', workflowType: 'initialImport', description: 'start (or join) the initial import of every entity' },
+  { name: 'import', workflowType: 'initialImport', description: 'start (or join) the initial import of every enabled entity' },
   { name: 'sync', workflowType: 'incrementalSync', description: 'sync now: trigger the incremental sync schedule (or start the workflow)', viaSchedule: 'incrementalSync' },
 ];
 
-async function startOrJoin(client: Client, spec: RunSpec, connection: string, dryRun: boolean): Promise<{ handle: WorkflowHandle; how: string }> {
-  if (spec.viaSchedule && !dryRun) {
+interface RunOptions {
+  dryRun: boolean;
+  confirmDeactivations?: boolean;
+  waitForWriter?: number;
+}
+
+/**
+ * Starts the workflow, or joins the run in progress. A Schedule starts its workflow with fixed input, so a
+ * run asking for more (a dry run, confirmed deactivations, a writer wait) is started directly, under an ID of
+ * its own per purpose; the connection's writer lease keeps it from writing while a scheduled run does.
+ */
+async function startOrJoin(client: Client, spec: RunSpec, connection: string, opts: RunOptions): Promise<{ handle: WorkflowHandle; how: string }> {
+  const input: Record<string, unknown> = { connection, dryRun: opts.dryRun };
+  if (opts.confirmDeactivations) input.confirmDeactivations = true;
+  if (opts.waitForWriter !== undefined) input.waitForWriterSeconds = opts.waitForWriter;
+  const fixedInput = !opts.dryRun && !opts.confirmDeactivations && opts.waitForWriter === undefined;
+  if (spec.viaSchedule && fixedInput) {
     const id = scheduleId(spec.viaSchedule, connection);
     const handle = await triggerSchedule(client, id);
     if (handle) return { handle, how: `triggered schedule ${id}` };
   }
-  const id = dryRun ? `${workflowId(spec.workflowType, connection)}/dry-run` : workflowId(spec.workflowType, connection);
+  const base = workflowId(spec.workflowType, connection);
+  const id = opts.dryRun ? `${base}/dry-run` : opts.confirmDeactivations ? `${base}/confirm-deactivations` : base;
   const handle = await client.workflow.start(spec.workflowType, {
     taskQueue: TASK_QUEUE,
     workflowId: id,
-    args: [{ connection, dryRun }],
+    args: [input],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
   });
   return { handle, how: `workflow ${id}` };
@@ -36,25 +53,29 @@ async function startOrJoin(client: Client, spec: RunSpec, connection: string, dr
 
 export function registerRunCommands(program: Command): void {
   for (const spec of RUNNABLE) {
-    program
+    const command = program
       .command(spec.name)
       .description(spec.description)
       .option('--connection <id>', 'connection id (default: the only one configured)')
       .option('--dry-run', 'classify and record the plan; write nothing to either system', false)
       .option('--wait', 'show progress and print the outcome summary', false)
       .option('--json', 'with --wait: print the summary as one JSON object', false)
-      .action(async (opts, command: Command) => {
-        const ctx = cliContext(command);
-        try {
-          const connection = pickConnection(ctx, opts.connection);
-          const client = await ctx.temporal();
-          const { handle, how } = await startOrJoin(client, spec, connection, opts.dryRun);
-          const runId = (await handle.describe()).runId;
-          process.stderr.write(`${spec.workflowType} for ${connection}: ${how} (run ${runId})\n`);
-          if (opts.wait) await followWorkflow(handle, { json: opts.json });
-        } finally {
-          await ctx.close();
-        }
-      });
+      .option('--wait-for-writer <seconds>', 'how long to wait for another import or sync of the connection to finish writing (default 1800; 0 refuses at once)', intOption);
+    if (spec.workflowType === 'incrementalSync') {
+      command.option('--confirm-deactivations', 'apply the deactivations the mass-change guard held (starts the workflow directly, not through the schedule)', false);
+    }
+    command.action(async (opts, cmd: Command) => {
+      const ctx = cliContext(cmd);
+      try {
+        const connection = pickConnection(ctx, opts.connection);
+        const client = await ctx.temporal();
+        const { handle, how } = await startOrJoin(client, spec, connection, { dryRun: opts.dryRun, confirmDeactivations: opts.confirmDeactivations, waitForWriter: opts.waitForWriter });
+        const runId = (await handle.describe()).runId;
+        process.stderr.write(`${spec.workflowType} for ${connection}: ${how} (run ${runId})\n`);
+        if (opts.wait) await followWorkflow(handle, { json: opts.json });
+      } finally {
+        await ctx.close();
+      }
+    });
   }
 }

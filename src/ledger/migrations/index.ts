@@ -3,6 +3,8 @@ import type { LedgerFlavor } from '../database';
 import { initialMigration } from './0001_initial';
 import { linkPayloadMigration } from './0002_link_payload';
 import { writeFailuresMigration } from './0003_write_failures';
+import { failingRecordsMigration } from './0004_failing_records';
+import { writerLeasesMigration } from './0005_writer_leases';
 
 /**
  * Every migration, in order. Add new ones at the end with the next number; never edit or reorder one
@@ -12,6 +14,8 @@ const MIGRATIONS: ReadonlyArray<readonly [name: string, build: (flavor: LedgerFl
   ['0001_initial', initialMigration],
   ['0002_link_payload', linkPayloadMigration],
   ['0003_write_failures', writeFailuresMigration],
+  ['0004_failing_records', failingRecordsMigration],
+  ['0005_writer_leases', writerLeasesMigration],
 ];
 
 export const MIGRATION_NAMES: readonly string[] = MIGRATIONS.map(([name]) => name);

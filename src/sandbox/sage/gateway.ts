@@ -273,11 +273,12 @@ export function handleGatewayRequest(deps: GatewayDeps, xml: string, onSessionPa
   const responseEcho: ControlEcho = { senderid: echo.senderid, controlid: echo.controlid, uniqueid: uniqueRaw, dtdversion: dtd };
 
   if (deps.faults.settings.offline) return controlFailure(responseEcho, errors.offline(), pretty, 'offline');
+  const operations = childrenNamed(root, 'operation');
   if (echo.senderid !== deps.credentials.senderId || (text('password') ?? '') !== deps.credentials.senderPassword) {
+    if (operations.some((op) => child(child(op, 'authentication'), 'login'))) deps.stats.signIns.failed++;
     return controlFailure(responseEcho, errors.badSender(), pretty);
   }
 
-  const operations = childrenNamed(root, 'operation');
   if (operations.length === 0) return controlFailure(responseEcho, errors.xmlParse('<request> requires <operation>'), pretty);
   let checked: Array<{ op: XNode; auth: XNode; calls: FunctionCall[] }>;
   try {
@@ -291,6 +292,7 @@ export function handleGatewayRequest(deps: GatewayDeps, xml: string, onSessionPa
   const opNodes: ONode[] = [];
   for (const { op, auth, calls } of checked) {
     const who = authenticate(deps, auth, onSessionPath);
+    if (child(auth, 'login')) deps.stats.signIns['failure' in who ? 'failed' : 'succeeded']++;
     if ('failure' in who) {
       outcome = 'authFailure';
       opNodes.push({

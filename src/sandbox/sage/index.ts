@@ -42,6 +42,11 @@ export interface SageSandboxOptions {
   /** The clock (epoch ms) — for tests that move time. Default Date.now. */
   now?: () => number;
   /**
+   * Credentials the gateway accepts instead of the demo ones (src/sandbox/demo-credentials.ts), e.g. a
+   * user password changed in Sage Intacct that the service's configuration does not know yet.
+   */
+  credentials?: Partial<SageSandboxCredentials>;
+  /**
    * Keep the data in this JSON file: loaded at start when it exists (the seed is then not applied), saved
    * shortly after every change and on close — so a second start sees the same tenant.
    */
@@ -94,7 +99,7 @@ export async function startSageSandbox(opts: SageSandboxOptions = {}): Promise<S
   const offset = opts.userTimeZoneOffset ?? '-06:00';
   const offsetMinutes = parseOffset(offset);
   const clock = opts.now ?? Date.now;
-  const credentials: SageSandboxCredentials = { ...SAGE_SANDBOX_CREDENTIALS };
+  const credentials: SageSandboxCredentials = { ...SAGE_SANDBOX_CREDENTIALS, ...opts.credentials };
   let baseUrl = '';
   const faultDefaults: FaultSettings = {
     latencyMs: opts.latencyMs ?? 0,

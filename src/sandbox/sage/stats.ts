@@ -2,7 +2,7 @@
  * Counters the control API's `GET stats` reports: gateway requests and their outcomes, function calls,
  * metered API transactions (each query/readByQuery/readMore/read/readByName 1; each record created,
  * updated or deleted 1; a timesheet with its entries 1) by function and object, peak concurrency,
- * requests rejected for the concurrency cap, injected faults, sessions opened.
+ * requests rejected for the concurrency cap, injected faults, sessions opened, sign-ins.
  */
 export interface MeterEntry {
   fn: string;
@@ -23,6 +23,11 @@ export interface SageSandboxStats {
   rejectedForRate: number;
   sessionsOpened: number;
   activeSessions: number;
+  /**
+   * Requests that signed in with login credentials (`<login>`, as getAPISession does): accepted, or
+   * refused for a wrong sender or user id, company id or user password.
+   */
+  signIns: { succeeded: number; failed: number };
   faultsInjected: { serverErrors: number; timeouts: number; offline: number };
   records: Record<string, number>;
 }
@@ -41,6 +46,7 @@ export class StatsCounter {
   peak = 0;
   rejectedForRate = 0;
   sessionsOpenedBase = 0;
+  signIns = { succeeded: 0, failed: 0 };
   faultsInjected = { serverErrors: 0, timeouts: 0, offline: 0 };
 
   reset(sessionsOpenedSoFar: number): void {
@@ -87,6 +93,7 @@ export class StatsCounter {
       rejectedForRate: this.rejectedForRate,
       sessionsOpened: extra.sessionsOpened - this.sessionsOpenedBase,
       activeSessions: extra.activeSessions,
+      signIns: { ...this.signIns },
       faultsInjected: { ...this.faultsInjected },
       records: extra.records,
     };

@@ -18,7 +18,11 @@ test('records already in Assignar under the same key are adopted, not duplicated
   const activeEmployees = h.sage.records('EMPLOYEE').filter((e) => e.STATUS === 'active');
   const usersBefore = h.assignar.records('users');
   const withEmployeeId = (id: string, users = h.assignar.records('users')) => users.filter((u) => u.employee_id === id);
-  const preexisting = activeEmployees.filter((e) => withEmployeeId(e.EMPLOYEEID, usersBefore).length > 0);
+  const isFieldWorker = (u: Record<string, unknown>) => u.user_type_id === 2;
+  const preexisting = activeEmployees.filter((e) => withEmployeeId(e.EMPLOYEEID, usersBefore).some(isFieldWorker));
+  // An office user whose employee_id matches an employee is Assignar's own: never turned into a field worker.
+  const officeMatches = activeEmployees.filter((e) => withEmployeeId(e.EMPLOYEEID, usersBefore).some((u) => !isFieldWorker(u)) && !withEmployeeId(e.EMPLOYEEID, usersBefore).some(isFieldWorker));
+  expect(officeMatches.length).toBeGreaterThan(0);
   expect(preexisting.length).toBeGreaterThan(3);
   const clientsBefore = h.assignar.records('clients').filter((c) => c.external_id);
   expect(clientsBefore.length).toBeGreaterThan(0);
@@ -36,6 +40,13 @@ test('records already in Assignar under the same key are adopted, not duplicated
     const adopted = after.find((u) => String(u.id) === link.assignarId)!;
     expect(adopted.integration_id).toBe(e.RECORDNO);
     expect(adopted.last_name).toBe(e['CONTACT.LASTNAME'].trim());
+  }
+  for (const e of officeMatches) {
+    const [outcome] = await h.ledger.getOutcomes(summary.runId, 'worker', [e.RECORDNO]);
+    expect(outcome.outcome).toBe('failed');
+    expect(outcome.reason).toMatch(/not a field worker/);
+    const office = withEmployeeId(e.EMPLOYEEID).filter((u) => !isFieldWorker(u));
+    expect(office.map((u) => u.integration_id ?? null)).toEqual(office.map(() => null));
   }
   for (const c of clientsBefore) {
     expect(h.assignar.records('clients').filter((x) => x.external_id === c.external_id)).toHaveLength(

@@ -1,5 +1,5 @@
 import { ValidationError } from '../../../src/errors';
-import { parseUtcOffset, sageDateToIsoDate, sageTimestampToIso, toSageDate, toSageTimestamp } from '../../../src/sage';
+import { offsetOfTimestamp, parseUtcOffset, sageDateToIsoDate, sageTimestampToIso, toSageDate, toSageTimestamp } from '../../../src/sage';
 
 describe('Sage Intacct dates and timestamps', () => {
   it('reads offsets', () => {
@@ -50,5 +50,21 @@ describe('Sage Intacct dates and timestamps', () => {
     expect(sageDateToIsoDate('6/2/2025')).toBe('2025-06-02');
     expect(sageDateToIsoDate('')).toBeNull();
     expect(() => sageDateToIsoDate('13/01/2025')).toThrow(ValidationError);
+  });
+});
+
+describe('offsetOfTimestamp (the offset a session timestamp is written in)', () => {
+  it.each([
+    ['2026-03-09T10:15:00-07:00', '-07:00'],
+    ['2025-06-01T10:00:00+00:00', '+00:00'],
+    ['2025-06-01T10:00:00Z', '+00:00'],
+    ['2025-06-01T10:00:00.123+0530', '+05:30'],
+    ['2025-06-01T10:00-08:00', '-08:00'],
+  ])('%s → %s', (iso, offset) => {
+    expect(offsetOfTimestamp(iso)).toBe(offset);
+  });
+
+  it.each([undefined, '', '2025-06-01T10:00:00', '06/01/2025 10:00:00', '2025-06-01T10:00:00+25:00'])('%p → undefined', (value) => {
+    expect(offsetOfTimestamp(value)).toBeUndefined();
   });
 });
