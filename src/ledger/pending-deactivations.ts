@@ -45,7 +45,11 @@ export async function stageDeactivations(db: Kysely<Database>, rows: readonly St
   });
 }
 
-/** This run's staged deactivations of a kind and every held one (from any run), one row per record. */
+/**
+ * What a run decides for a kind, one row per record: its own staged deactivations, those a real run that
+ * ended without deciding them (it failed or was cancelled after finding them) had staged, and every held
+ * one. A dry run's rows never count for another run.
+ */
 export async function listPendingDeactivations(db: Kysely<Database>, connection: string, kind: EntityKind, runId: string): Promise<PendingDeactivation[]> {
   parseInput(LinkKindSchema, kind, 'kind');
   const rows = await db
@@ -53,7 +57,13 @@ export async function listPendingDeactivations(db: Kysely<Database>, connection:
     .selectAll()
     .where('connection', '=', connection)
     .where('kind', '=', kind)
-    .where((eb) => eb.or([eb('run_id', '=', runId), eb('state', '=', 'held')]))
+    .where((eb) =>
+      eb.or([
+        eb('run_id', '=', runId),
+        eb('state', '=', 'held'),
+        eb('run_id', 'in', eb.selectFrom('runs').select('run_id').where('connection', '=', connection).where('dry_run', '=', 0).where('status', '<>', 'running')),
+      ]),
+    )
     .orderBy('sage_key')
     .orderBy('created_at')
     .execute();

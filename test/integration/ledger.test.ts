@@ -520,6 +520,20 @@ describe.each(targets)('ledger on $name', (target) => {
       await ledger.clearPendingDeactivations(c, 'client', ['1', '2']);
       expect(await ledger.listPendingDeactivations(c, 'client', 'run-3')).toEqual([]);
     });
+
+    it('hands what a failed real run staged to the next run, never what a dry run or a running one staged', async () => {
+      const c = freshConnection();
+      const start = (runId: string, dryRun: boolean) => ledger.startRun({ runId: `${c}-${runId}`, connection: c, workflowType: 'incrementalSync', dryRun });
+      await start('failed', false);
+      await start('dry', true);
+      await start('running', false);
+      await ledger.finishRun(`${c}-failed`, { status: 'failed', error: 'boom' });
+      await ledger.finishRun(`${c}-dry`, { status: 'failed', error: 'boom' });
+      for (const [runId, key] of [['failed', '1'], ['dry', '2'], ['running', '3']]) {
+        await ledger.stageDeactivations([{ connection: c, runId: `${c}-${runId}`, kind: 'client', sageKey: key, reason: 'inactive in Sage Intacct' }]);
+      }
+      expect((await ledger.listPendingDeactivations(c, 'client', `${c}-next`)).map((p) => p.sageKey)).toEqual(['1']);
+    });
   });
 
   describe('record outcomes', () => {

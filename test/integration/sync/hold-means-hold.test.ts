@@ -1,4 +1,8 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { embeddedDefaultConfig } from '../../../src/config/embedded-default';
 import { releaseLink } from '../../../src/sync/release-link';
 import { byIntegrationId } from '../../helpers/expectations';
 import { SyncHarness } from '../../helpers/sync-harness';
@@ -20,6 +24,18 @@ afterAll(async () => {
 
 const employee = (id: string) => h.sage.records('EMPLOYEE').find((e) => e.EMPLOYEEID === id)!;
 const userOf = (recordNo: string) => byIntegrationId(h.assignar, 'users').get(recordNo)![0];
+/** `intacct-assignar links release …` as an operator runs it, against this harness's sandboxes and ledger. */
+function cliRelease(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const raw = embeddedDefaultConfig() as { connections: Array<Record<string, Record<string, unknown>>> };
+  const demo = raw.connections[0];
+  demo.sage.endpoint = h.sage.endpointUrl;
+  demo.assignar.apiBase = h.assignar.apiBase;
+  demo.assignar.tokenUrl = h.assignar.tokenUrl;
+  const file = path.join(h.dir, 'cli-config.json');
+  fs.writeFileSync(file, JSON.stringify({ ...raw, ledger: { sqlitePath: path.join(h.dir, 'ledger.sqlite') } }));
+  const r = spawnSync(process.execPath, [path.resolve(__dirname, '../../../bin/intacct-assignar.js'), 'links', 'release', '--config', file, ...args], { encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
 const release = (key: string, mode: 'accept' | 'overwrite') => releaseLink({ connection: h.connection, ledger: h.ledger, assignar: h.clients.assignar('demo') }, { kind: 'worker', key, mode });
 
 test('a worker edited in Assignar whose Sage record also changed is held, not overwritten', async () => {
@@ -40,10 +56,17 @@ test('a worker edited in Assignar whose Sage record also changed is held, not ov
   expect(link.status).toBe('held');
 });
 
-test('links release --overwrite: the next sync writes Sage Intacct values over the Assignar edit', async () => {
+test('`intacct-assignar links release --overwrite`: the next sync writes Sage Intacct values over the Assignar edit', async () => {
   const e = employee('E1006');
-  const result = await release('E1006', 'overwrite');
-  expect(result.link.status).toBe('active');
+  const result = cliRelease(['--kind', 'worker', '--key', 'E1006', '--overwrite']);
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(0);
+  expect(result.stdout).toMatch(/worker E1006 released: the next sync writes Sage Intacct's values/);
+  expect((await h.ledger.getLinksBySageKeys('demo', 'worker', [e.RECORDNO]))[0].status).toBe('active');
+  // Releasing again is refused: it is no longer held.
+  const again = cliRelease(['--kind', 'worker', '--key', 'E1006']);
+  expect(again.status).not.toBe(0);
+  expect(again.stderr).toMatch(/is active, not held/);
   const summary = await h.run('incrementalSync');
   const after = userOf(e.RECORDNO);
   expect(after.first_name).toBe('Renamed-In-Sage');
