@@ -48,6 +48,11 @@
  *     sandbox follows each schema.
  * 12. The token endpoint lives on another host (`components.securitySchemes.OAuth2.flows.clientCredentials
  *     .tokenUrl`) and has no response schema; it is checked against the shape info.description gives.
+ * 13. `paths./timesheets/coded-worker-times.get` declares no parameters and answers `data:
+ *     CodedWorkerTimes`, one worker's object (not a list), though its summary says "for workers". The
+ *     sandbox takes `user_id` (required), `start_date`, `end_date` and answers that one worker; without
+ *     `user_id` it answers 400. `components.schemas.Timesheet.properties.created_by_id` is a string while
+ *     every other user id is an integer; the sandbox sends the id as a string there.
  */
 import type { ValidateFunction } from 'ajv';
 import { startAssignarSandbox, type AssignarSandbox } from '../../src/sandbox/assignar';
@@ -230,9 +235,20 @@ test('every route the sandbox serves answers what spec/assignar-openapi.yaml dec
     active: true,
     integration_id: '907',
   });
-  const sim = sb.simulateTimesheets({ days: 3, startDate: '2025-03-03', seed: 11 });
+  const sim = sb.simulateTimesheets({
+    days: 3,
+    startDate: '2025-03-03',
+    seed: 11,
+    draftRatio: 0.1,
+    overnightRatio: 0.3,
+    hostileRatio: 0.3,
+    unusualPayCodeRatio: 0.3,
+    timeZones: ['Australia/Sydney', 'America/Chicago'],
+  });
   expect(sim.created).toBeGreaterThan(0);
   expect(sim.withAssetTime).toBeGreaterThan(0);
+  expect(sim.draft).toBeGreaterThan(0);
+  expect(sim.withUnusualPayCode).toBeGreaterThan(0);
 
   // Token endpoint.
   const tok = await requestToken(sb);
@@ -254,7 +270,15 @@ test('every route the sandbox serves answers what spec/assignar-openapi.yaml dec
     const concrete = async () => r.path.replace(/\{[^}]+\}/, String(await anyId()));
     const missing = r.path.replace(/\{[^}]+\}/, '987654');
     await hit(r.method, r.path, r.path.replace(/\{[^}]+\}/, '1'), r.method === 'POST' || r.method === 'PUT' ? { name: 'x' } : undefined, { auth: false, note: '401' });
-    if (r.method === 'GET' && !r.path.includes('{')) {
+    if (r.path === '/v2/timesheets/coded-worker-times') {
+      // Inconsistency 13: one worker per request.
+      const coded = (sb.records('timesheets') as Loose[]).find((x) => String(x.status).startsWith('APPROVED') && x.activity_entries.some((e: Loose) => e.related_asset_entries.length));
+      await hit('GET', r.path, `${r.path}?user_id=${coded!.user_id}`);
+      await hit('GET', r.path, `${r.path}?user_id=${coded!.user_id}&start_date=2025-03-04&end_date=2025-03-04`);
+      await hit('GET', r.path, r.path, undefined, { note: 'no user_id' });
+      await hit('GET', r.path, `${r.path}?user_id=${coded!.user_id}&start_date=March`, undefined, { note: 'bad date' });
+      await hit('GET', r.path, `${r.path}?user_id=987654`);
+    } else if (r.method === 'GET' && !r.path.includes('{')) {
       await hit('GET', r.path, r.path);
       await hit('GET', r.path, `${r.path}?page=1&page_size=2&sort=-id`);
       await hit('GET', r.path, `${r.path}?id__gte=1&sort=id`);
@@ -318,7 +342,7 @@ test('every route the sandbox serves answers what spec/assignar-openapi.yaml dec
   expect([...statuses].some((s) => s >= 500)).toBe(true);
   // The sandbox serves exactly the routes it lists, and each is the spec's spelling of a spec operation.
   for (const r of sb.routes.filter((x) => x.specPath)) expect(specOperation(r.specPath!, r.method)).toBeDefined();
-  expect(sb.routes.length).toBe(7 * 5 + 2 * 2 + 3 + 1);
+  expect(sb.routes.length).toBe(7 * 5 + 2 * 2 + 4 + 1);
 });
 
 test('inconsistency 7: `fields` may drop required fields (the only kind of schema error it causes)', async () => {

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { create, getOne, list, remove, update, type HttpResult } from './crud';
 import { notFound } from './errors';
+import { codedWorkerTimes } from './pay-codes';
 import { CRUD_RESOURCES, LOOKUP_RESOURCES } from './resources';
 import type { ResourceDef } from './resources/types';
 import type { SandboxState } from './state';
@@ -74,6 +75,7 @@ export function registerApiRoutes(app: FastifyInstance, state: SandboxState): Se
   const ts = timesheetsResource;
   add('GET', ts.collectionPath, (req, reply) => send(reply, list(ts, ctx(req), req.query, { maxPageSize: maxPageSize(), visible: visibleTimesheet })));
   add('GET', ts.itemPath, (req, reply) => send(reply, getOne(ts, ctx(req), parseId(req.params.id), req.params.id, visibleTimesheet)));
+  add('GET', '/timesheets/coded-worker-times', (req, reply) => send(reply, { status: 200, body: { status: 200, data: codedWorkerTimes(state.store, req.query) } }));
   add('PUT', '/timesheets/{timesheetId}/process', (req, reply) => {
     const raw = req.params.timesheetId;
     const id = parseId(raw);

@@ -5,6 +5,7 @@ import { mergeFaults } from './faults';
 import { RESOURCES } from './resources';
 import { applyRecords, SEED_SCALES, upsertRecord, type SeedScale } from './seeds';
 import { simulateTimesheets, type SimulateOptions } from './simulate';
+import { simulateTimesheetEdits, type EditOptions } from './simulate-edits';
 import type { SandboxState } from './state';
 import { isResourceName, parseId, RESOURCE_NAMES, type ResourceName } from './store';
 
@@ -22,7 +23,11 @@ import { isResourceName, parseId, RESOURCE_NAMES, type ResourceName } from './st
  *   GET    /_sandbox/records/<type>[/<id>] every record with the API's JSON (inactive and deleted ones too)
  *   POST   /_sandbox/records/<type>        array of records: create, or update by `id` (as a person in the app; bumps modified_time)
  *   DELETE /_sandbox/records/<type>/<id>   delete as the app does (soft); `?hard=true` removes the row
- *   POST   /_sandbox/simulate/timesheets   field activity: {days, perWorkerPerDay, approveRatio, startDate, seed, maxWorkers}
+ *   POST   /_sandbox/simulate/timesheets   field activity: {days | startDate+endDate, perWorkerPerDay, approveRatio, draftRatio,
+ *                                          overnightRatio, hostileRatio, unusualPayCodeRatio, timeZones, workerIds, projectIds,
+ *                                          seed, maxWorkers} → what was generated
+ *   POST   /_sandbox/simulate/timesheet-edits  supervisors' corrections after approval: {ids | count, processed, kinds, at,
+ *                                          unprocess, seed} → what changed
  */
 
 interface Req {
@@ -177,5 +182,9 @@ export function registerControlRoutes(app: FastifyInstance, state: SandboxState,
   app.post(
     '/_sandbox/simulate/timesheets',
     guard(async (req) => simulateTimesheets(state.store, objectBody(req.body) as SimulateOptions)),
+  );
+  app.post(
+    '/_sandbox/simulate/timesheet-edits',
+    guard(async (req) => simulateTimesheetEdits(state.store, objectBody(req.body) as EditOptions, () => state.now())),
   );
 }

@@ -1,5 +1,5 @@
 import { badRequest, notFound, validationError } from './errors';
-import { applyListQuery, parseListQuery } from './query';
+import { applyListQuery, parseListQuery, queriedFields, selectFields } from './query';
 import { fieldsOf } from './resources/common';
 import type { ResourceContext, ResourceDef } from './resources/types';
 import { describeAjvErrors, requestFields, requestSchemaPointer, validatorAt, type FieldInfo } from './spec';
@@ -36,8 +36,31 @@ export function list(def: ResourceDef, ctx: ResourceContext, query: Record<strin
   const fields = listFields(def);
   const q = parseListQuery(query, fields);
   if (opts.maxPageSize && q.page !== undefined && (q.pageSize ?? 100) > opts.maxPageSize) q.pageSize = opts.maxPageSize;
-  const rendered = rowsFor(def, ctx, opts.visible).map((r) => def.render(r, ctx));
-  const { total, rows } = applyListQuery(rendered, q, fields);
+  const source = rowsFor(def, ctx, opts.visible);
+  let total: number;
+  let rows: Array<Record<string, unknown>>;
+  if (def.listValue) {
+    // Filter and sort on the queried columns of the stored rows; render only the page (20,000 timesheets).
+    const listValue = def.listValue;
+    const used = queriedFields(q);
+    const rowOf = new Map<Record<string, unknown>, Row>();
+    const views = source.map((row) => {
+      const view: Record<string, unknown> = {};
+      for (const f of used) view[f] = listValue(row, f);
+      rowOf.set(view, row);
+      return view;
+    });
+    const page = applyListQuery(views, { ...q, fields: undefined }, fields);
+    total = page.total;
+    rows = page.rows.map((view) => def.render(rowOf.get(view)!, ctx));
+    if (q.fields) rows = selectFields(rows, q.fields);
+  } else {
+    ({ total, rows } = applyListQuery(
+      source.map((r) => def.render(r, ctx)),
+      q,
+      fields,
+    ));
+  }
   if (def.name === 'timesheets') return { status: 200, body: { status: 200, data: { count: total, rows } } };
   return { status: 200, body: { status: 200, data: rows, count: total } };
 }

@@ -7,6 +7,7 @@ import { applyRecords, SEED_SCALES, upsertRecord, type SeedScale } from './seeds
 import { loadStore, SaveScheduler, saveStore } from './persist';
 import { buildServer } from './server';
 import { simulateTimesheets, type SimulateOptions, type SimulateResult } from './simulate';
+import { simulateTimesheetEdits, type EditOptions, type EditResult } from './simulate-edits';
 import { SandboxState } from './state';
 import type { StatsSnapshot } from './stats';
 import type { ResourceName, Store } from './store';
@@ -101,6 +102,8 @@ export interface AssignarSandbox {
   /** Deletes a record as the app does (soft), or removes the row with `hard`. False if it did not exist. */
   deleteRecord(resource: ResourceName, id: number, opts?: { hard?: boolean }): boolean;
   simulateTimesheets(opts?: SimulateOptions): SimulateResult;
+  /** Supervisors' corrections of approved timesheets (as `POST /_sandbox/simulate/timesheet-edits`). */
+  simulateTimesheetEdits(opts?: EditOptions): EditResult;
   /** The raw tables (tests only). */
   readonly store: Store;
 }
@@ -198,6 +201,7 @@ export async function startAssignarSandbox(opts: AssignarSandboxOptions = {}): P
       return true;
     },
     simulateTimesheets: (o = {}) => simulateTimesheets(state.store, o),
+    simulateTimesheetEdits: (o = {}) => simulateTimesheetEdits(state.store, o, () => state.now()),
     get store() {
       return state.store;
     },
@@ -209,6 +213,10 @@ export async function startAssignarSandbox(opts: AssignarSandboxOptions = {}): P
 export type { FaultSettings } from './faults';
 export type { SeedScale } from './seeds';
 export type { SimulateOptions, SimulateResult } from './simulate';
+export type { EditKind, EditOptions, EditRecord, EditResult } from './simulate-edits';
+export { EDIT_KINDS } from './simulate-edits';
+export { HOSTILE_TEXTS } from './hostile-text';
+export { PAY_CODES, RULE_PAY_CODES, UNUSUAL_PAY_CODE } from './pay-codes';
 export type { StatsSnapshot } from './stats';
 export type { ResourceName } from './store';
 export type { ServedRoute } from './api-routes';

@@ -260,9 +260,22 @@ export function applyListQuery(records: Rec[], q: ListQuery, fields: Map<string,
     const size = q.pageSize ?? 100;
     rows = rows.slice((q.page - 1) * size, q.page * size);
   }
-  if (q.fields) {
-    const keep = q.fields;
-    rows = rows.map((r) => Object.fromEntries(keep.filter((k) => k in r).map((k) => [k, r[k]])));
-  }
+  if (q.fields) rows = selectFields(rows, q.fields);
   return { total, rows };
+}
+
+/** `fields=a,b`: only those keys of each record (those it has). */
+export function selectFields(records: Rec[], keep: string[]): Rec[] {
+  return records.map((r) => Object.fromEntries(keep.filter((k) => k in r).map((k) => [k, r[k]])));
+}
+
+/** The fields a query filters or sorts on (including the other column of a `*_col` comparison). */
+export function queriedFields(q: ListQuery): string[] {
+  const out = new Set<string>();
+  for (const f of q.filters) {
+    out.add(f.field);
+    if (f.op.endsWith('col')) out.add(f.raw);
+  }
+  for (const s of q.sort) out.add(s.field);
+  return [...out];
 }

@@ -23,14 +23,62 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** The wall time of an instant in a time zone, as 'YYYY-MM-DDTHH:MM:SS'. */
-export function toNaive(instant: Date, timeZone: string): string {
+/** The wall time of an instant in a time zone, asked of Intl (slow: a few microseconds). */
+function exactNaive(instant: Date, timeZone: string): string {
   const parts = Object.fromEntries(formatter(timeZone).formatToParts(instant).map((p) => [p.type, p.value]));
   return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`;
 }
 
+/**
+ * UTC offsets (ms) per zone per 15-minute UTC slot. Since 1970 every zone changes its offset on a
+ * quarter hour of UTC, so one Intl lookup per slot answers every instant in it; the generator and the
+ * timesheet renderer convert hundreds of thousands of instants, which Intl alone makes take seconds.
+ */
+const SLOT_MS = 15 * 60_000;
+const MAX_FAST_MS = Date.UTC(9999, 0, 1);
+const offsets = new Map<string, Map<number, number>>();
+
+function offsetMs(ms: number, timeZone: string): number {
+  let zone = offsets.get(timeZone);
+  if (!zone) {
+    zone = new Map();
+    offsets.set(timeZone, zone);
+  }
+  const slot = Math.floor(ms / SLOT_MS);
+  let off = zone.get(slot);
+  if (off === undefined) {
+    const start = slot * SLOT_MS;
+    off = naiveAsUtcMs(exactNaive(new Date(start), timeZone)) - start;
+    if (zone.size >= 100_000) zone.clear();
+    zone.set(slot, off);
+  }
+  return off;
+}
+
+/** The wall time of an instant in a time zone, as 'YYYY-MM-DDTHH:MM:SS'. */
+export function toNaive(instant: Date, timeZone: string): string {
+  const ms = instant.getTime();
+  if (!(ms >= 0 && ms < MAX_FAST_MS)) return exactNaive(instant, timeZone);
+  return new Date(ms + offsetMs(ms, timeZone)).toISOString().slice(0, 19);
+}
+
 function naiveAsUtcMs(naive: string): number {
   return Date.parse(`${naive.length === 16 ? naive + ':00' : naive}Z`);
+}
+
+/**
+ * The instant (ms) at which a time zone's wall clock shows the wall time `naiveMs` (the wall time read as
+ * if it were UTC): the earlier one in a DST overlap, the later one in a gap (as fromNaive).
+ */
+export function instantOfLocal(naiveMs: number, timeZone: string): number {
+  if (!(naiveMs >= 2 * 86_400_000 && naiveMs < MAX_FAST_MS)) return fromNaive(new Date(naiveMs).toISOString().slice(0, 19), timeZone).getTime();
+  let guess = naiveMs;
+  for (let i = 0; i < 3; i++) {
+    const diff = naiveMs - (guess + offsetMs(guess, timeZone));
+    if (diff === 0) break;
+    guess += diff;
+  }
+  return guess;
 }
 
 /** The instant at which a time zone's wall clock shows `naive` (the earlier one in a DST overlap). */

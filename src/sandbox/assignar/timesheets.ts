@@ -1,5 +1,5 @@
 import { badRequest, notFound } from './errors';
-import { compact, renderColumns } from './resources/common';
+import { compact, fieldsOf, renderColumns } from './resources/common';
 import type { ResourceContext, ResourceDef } from './resources/types';
 import type { Row, Store } from './store';
 import { hhmm, toNaive } from './time';
@@ -38,6 +38,8 @@ export interface ActivityEntryRow {
   modified_at: string;
   created_by_id: number | null;
   related: Array<{ id: number; asset_entry_id: number; minutes: number; created_at: string; modified_at: string }>;
+  /** A supervisor's pay code override for this time (`override_pay_code` of its coded times), e.g. `WET`. */
+  pay_code?: string | null;
 }
 
 export interface AssetEntryRow {
@@ -89,6 +91,17 @@ function withUsers(entry: Record<string, unknown>, store: Store, createdBy: unkn
     entry.modified_by = ref;
   }
   return entry;
+}
+
+/**
+ * A top-level scalar of the TimesheetExpanded JSON, from the stored row without rendering it (what
+ * `renderTimesheet` gives: the column, null where the spec says nullable, absent otherwise).
+ */
+export function timesheetListValue(row: Row, field: string): unknown {
+  if (field === 'is_processed') return row.is_processed === true;
+  const v = row[field];
+  if (v !== undefined && v !== null) return v;
+  return fieldsOf('TimesheetExpanded').get(field)?.nullable ? null : undefined;
 }
 
 /** The TimesheetExpanded JSON of a stored timesheet. */
@@ -213,6 +226,7 @@ export const timesheetsResource: ResourceDef = {
   modifiedField: 'modified_time',
   auditKeys: [],
   extraFields: { is_processed: { type: 'boolean', nullable: false, readOnly: true } },
+  listValue: timesheetListValue,
   render: renderTimesheet,
 };
 
@@ -354,6 +368,7 @@ export function timesheetFromInput(input: Input, store: Store, now: string, exis
             modified_at: typeof r.modified_at === 'string' ? r.modified_at : now,
           };
         }),
+        ...(typeof e.pay_code === 'string' && e.pay_code ? { pay_code: e.pay_code } : {}),
       };
     });
     const entries = out._activity_entries as ActivityEntryRow[];

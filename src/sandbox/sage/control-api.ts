@@ -11,6 +11,8 @@
  *   POST   /_sandbox/records/:object          [records] → create or update each by its ID field (a UI edit)
  *   DELETE /_sandbox/records/:object/:id      delete one (leaves AUDITHISTORY); ?PROJECTID=… for tasks,
  *                                             ?by=RECORDNO to name the record by number
+ *   PUT    /_sandbox/timesheets/:recordNo/state  {"STATE":"Approved"} — a person approving (declining,
+ *                                             submitting, reverting) a timesheet in the UI; lines follow
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ControlError, type SageSandboxCore } from './core';
@@ -86,6 +88,14 @@ export function registerControlApi(app: FastifyInstance, core: SageSandboxCore, 
 
   app.get<{ Params: { object: string } }>('/_sandbox/records/:object', async (req, reply) => send(reply, () => core.records(req.params.object)));
   app.post<{ Params: { object: string } }>('/_sandbox/records/:object', async (req, reply) => send(reply, () => core.upsertRecords(req.params.object, req.body)));
+  app.put<{ Params: { recordNo: string } }>('/_sandbox/timesheets/:recordNo/state', async (req, reply) =>
+    send(reply, () => {
+      const b = body(req.body);
+      const state = b.STATE ?? b.state;
+      if (typeof state !== 'string' || state === '') throw new ControlError(400, 'Send {"STATE":"Approved"} (or another timesheet state)');
+      return core.setTimesheetState(req.params.recordNo, state);
+    }),
+  );
   app.delete<{ Params: { object: string; id: string }; Querystring: { PROJECTID?: string; projectId?: string; by?: string } }>(
     '/_sandbox/records/:object/:id',
     async (req, reply) =>

@@ -14,6 +14,7 @@ import { SessionRegistry } from './sessions';
 import { StatsCounter, type SageSandboxStats } from './stats';
 import { SageStore, type Rec } from './store';
 import { parseStoredTimestamp } from './time';
+import { setTimesheetState } from './timesheet';
 import { deleteRecord, upsertRecord, type WriteContext } from './writes';
 
 /** Thrown by control operations for a bad request; `status` is the HTTP status to answer with. */
@@ -180,7 +181,32 @@ export class SageSandboxCore {
   }
 
   private uiContext(): WriteContext {
-    return { store: this.store, userId: UI_USER, source: 'U', timesheetPeriodDays: this.faults.settings.timesheetPeriodDays };
+    return {
+      store: this.store,
+      userId: UI_USER,
+      source: 'U',
+      timesheetPeriodDays: this.faults.settings.timesheetPeriodDays,
+      timesheetQtyDecimals: this.faults.settings.timesheetQtyDecimals,
+    };
+  }
+
+  /**
+   * Sets a timesheet's STATE as a person in the UI would (approve, decline, submit, take back to Draft);
+   * its lines follow. Approved/Declined and their partial forms need a Submitted timesheet.
+   */
+  setTimesheetState(recordNo: number | string, state: string): Record<string, string> {
+    if (!/^\d+$/.test(String(recordNo))) throw new ControlError(400, `RECORDNO must be digits (got '${String(recordNo)}')`);
+    if (!this.store.get('TIMESHEET', Number(recordNo))) throw new ControlError(404, `No TIMESHEET with RECORDNO '${String(recordNo)}'`);
+    this.store.begin();
+    try {
+      const saved = setTimesheetState(this.uiContext(), Number(recordNo), state);
+      this.store.commit();
+      return this.render('TIMESHEET', saved);
+    } catch (err) {
+      this.store.rollback();
+      if (err instanceof SageFunctionError) throw new ControlError(400, `TIMESHEET ${String(recordNo)}: ${err.message}`, err.errors);
+      throw err;
+    }
   }
 
   /** Creates or updates each record by its ID field, as a UI edit: business rules apply, WHENMODIFIED moves. */

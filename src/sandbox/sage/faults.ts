@@ -33,6 +33,8 @@ export interface FaultSettings {
   deniedObjects: string[];
   /** Timesheet period length in days from BEGINDATE. */
   timesheetPeriodDays: number;
+  /** The most decimal places a timesheet entry's QTY (hours) may have (default 2). */
+  timesheetQtyDecimals: number;
 }
 
 export type FaultUpdate = Partial<FaultSettings> & { expireSessions?: boolean; seed?: number };
@@ -78,6 +80,8 @@ export class Faults {
     num('hangNextRequests', 0);
     num('sessionTimeoutSeconds', 1);
     num('timesheetPeriodDays', 1, 366);
+    num('timesheetQtyDecimals', 0, 10);
+    if (!Number.isInteger(next.timesheetQtyDecimals)) throw new Error('faults.timesheetQtyDecimals must be a whole number from 0 to 10');
     bool('offline');
     bool('faultsAfterExecute');
     if (u.deniedObjects !== undefined) {

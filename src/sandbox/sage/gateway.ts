@@ -8,7 +8,8 @@
  * - function: `<result><status>failure…` with `result/errormessage`; under `transaction="true"` the whole
  *   operation rolls back and the other results are `aborted` (XL03000009).
  * `uniqueid` (true when omitted, as documented): a function controlid that completed successfully in an
- * earlier request is refused with XL03000007 and not executed again.
+ * earlier request (or earlier in the same operation) is refused with XL03000007 and not executed again; the
+ * request's own controlid plays no part.
  */
 import type { GatewayError } from './errors';
 import { errors, SageFunctionError } from './errors';
@@ -173,6 +174,9 @@ function runOperation(deps: GatewayDeps, op: XNode, auth: AuthOk, calls: Functio
   const transaction = op.attrs.transaction === 'true';
   let session = auth.session;
   const results: CallResult[] = [];
+  // Function controlids that completed earlier in this operation: a repeat is refused like one from an
+  // earlier request (the check is per function controlid, whatever request carries it).
+  const doneHere = new Set<string>();
   if (transaction) store.begin();
   let failed = false;
   for (const call of calls) {
@@ -181,7 +185,7 @@ function runOperation(deps: GatewayDeps, op: XNode, auth: AuthOk, calls: Functio
       continue;
     }
     const meter: MeterEntry[] = [];
-    if (uniqueId && deps.completedControlIds.has(call.controlId)) {
+    if (uniqueId && (deps.completedControlIds.has(call.controlId) || doneHere.has(call.controlId))) {
       results.push({ call, status: 'failure', errors: [errors.duplicateControlId(call.controlId)], meter });
       stats.called(call.name, false);
       failed = true;
@@ -204,13 +208,20 @@ function runOperation(deps: GatewayDeps, op: XNode, auth: AuthOk, calls: Functio
         if (!session) session = deps.sessions.open(auth.userId, auth.companyId, auth.locationId, deps.faults.settings.sessionTimeoutSeconds);
         return { session, endpoint: deps.sessionEndpointUrl() };
       },
-      writeContext: () => ({ store, userId: auth.userId, source: 'W', timesheetPeriodDays: deps.faults.settings.timesheetPeriodDays }),
+      writeContext: () => ({
+        store,
+        userId: auth.userId,
+        source: 'W',
+        timesheetPeriodDays: deps.faults.settings.timesheetPeriodDays,
+        timesheetQtyDecimals: deps.faults.settings.timesheetQtyDecimals,
+      }),
     };
     store.begin();
     try {
       if (!handler) throw new SageFunctionError(errors.unsupported(`Function '${call.name}' is not supported by the sandbox`));
       const out = handler(call.node, ctx);
       store.commit();
+      doneHere.add(call.controlId);
       results.push({ call, status: 'success', data: out.data, meter });
       stats.called(call.name, true);
     } catch (err) {

@@ -39,6 +39,8 @@ export interface SageSandboxOptions {
   sessionTimeoutSeconds?: number;
   /** Timesheet period in days from BEGINDATE (default 7): entries outside it are refused. */
   timesheetPeriodDays?: number;
+  /** The most decimal places a timesheet entry's QTY may have (default 2): more are refused. */
+  timesheetQtyDecimals?: number;
   /** The clock (epoch ms) — for tests that move time. Default Date.now. */
   now?: () => number;
   /**
@@ -89,6 +91,11 @@ export interface SageSandbox {
   upsertRecords(object: string, records: Array<Record<string, unknown>> | Record<string, unknown>): Array<Record<string, string>>;
   /** `DELETE /_sandbox/records/<OBJECT>/<ID>`. */
   deleteRecord(object: string, id: string, opts?: { by?: 'RECORDNO'; projectId?: string }): Record<string, string>;
+  /**
+   * `PUT /_sandbox/timesheets/<RECORDNO>/state`: a person approving, declining, submitting or reverting a
+   * timesheet in the UI (its lines follow). Approved/Declined (and the partial forms) need a Submitted one.
+   */
+  setTimesheetState(recordNo: number | string, state: string): Record<string, string>;
   /** Invalidates every session now. Returns how many there were. */
   expireSessions(): number;
   close(): Promise<void>;
@@ -115,6 +122,7 @@ export async function startSageSandbox(opts: SageSandboxOptions = {}): Promise<S
     sessionTimeoutSeconds: opts.sessionTimeoutSeconds ?? 3600,
     deniedObjects: [],
     timesheetPeriodDays: opts.timesheetPeriodDays ?? 7,
+    timesheetQtyDecimals: opts.timesheetQtyDecimals ?? 2,
   };
   const core = new SageSandboxCore({
     credentials,
@@ -156,6 +164,7 @@ export async function startSageSandbox(opts: SageSandboxOptions = {}): Promise<S
     records: (object) => core.records(object),
     upsertRecords: (object, records) => core.upsertRecords(object, records),
     deleteRecord: (object, id, o) => core.deleteRecord(object, id, o),
+    setTimesheetState: (recordNo, state) => core.setTimesheetState(recordNo, state),
     expireSessions: () => core.sessions.expireAll(),
     close: async () => {
       await server.close();

@@ -19,6 +19,8 @@ interface DataFile {
 
 export class Persistence {
   private savedVersion = -1;
+  /** How many completed controlids the last save held (a uniqueid function may complete without a data change). */
+  private savedControlIds = -1;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly file: string, private readonly core: SageSandboxCore, private readonly delayMs = 300) {}
@@ -35,12 +37,13 @@ export class Persistence {
     }
     for (const id of data.completedControlIds ?? []) this.core.completedControlIds.add(id);
     this.savedVersion = this.core.store.version;
+    this.savedControlIds = this.core.completedControlIds.size;
     return true;
   }
 
   /** Call after a request: saves soon if the data changed since the last save. */
   changed(): void {
-    if (this.core.store.version === this.savedVersion || this.timer) return;
+    if ((this.core.store.version === this.savedVersion && this.core.completedControlIds.size === this.savedControlIds) || this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.save();
@@ -54,7 +57,8 @@ export class Persistence {
       this.timer = undefined;
     }
     const version = this.core.store.version;
-    if (version === this.savedVersion) return;
+    const controlIds = this.core.completedControlIds.size;
+    if (version === this.savedVersion && controlIds === this.savedControlIds) return;
     const data: DataFile = {
       format: FORMAT,
       savedAt: new Date().toISOString(),
@@ -66,5 +70,6 @@ export class Persistence {
     fs.writeFileSync(tmp, JSON.stringify(data));
     fs.renameSync(tmp, this.file);
     this.savedVersion = version;
+    this.savedControlIds = controlIds;
   }
 }

@@ -8,7 +8,7 @@ import { objectDef } from './catalog';
 import { errors, SageFunctionError } from './errors';
 import { validateInput } from './records';
 import type { Rec, SageStore } from './store';
-import { createTimesheet, replaceTimesheetEntries } from './timesheet';
+import { createTimesheet, deleteTimesheet, updateTimesheet } from './timesheet';
 
 export interface WriteContext {
   store: SageStore;
@@ -17,6 +17,8 @@ export interface WriteContext {
   source: 'W' | 'U';
   /** Timesheet period in days from BEGINDATE (entries must fall inside it). */
   timesheetPeriodDays: number;
+  /** The most decimal places a timesheet entry's QTY may have. */
+  timesheetQtyDecimals: number;
 }
 
 const rule = (def: ObjectDef, detail: string, action = 'create'): SageFunctionError =>
@@ -59,10 +61,6 @@ function applyRules(ctx: WriteContext, def: ObjectDef, values: Record<string, st
       }
       break;
     }
-    case 'TIMESHEET': {
-      if (!store.findByKey('EMPLOYEE', { EMPLOYEEID: values.EMPLOYEEID })) throw rule(def, `Invalid Employee ${values.EMPLOYEEID}`, action);
-      break;
-    }
     default:
       break;
   }
@@ -75,7 +73,7 @@ function describeKey(def: ObjectDef, values: Readonly<Record<string, string>>): 
 /** Creates one record (TIMESHEET with its TIMESHEETENTRIES goes through timesheet.ts). */
 export function createRecord(ctx: WriteContext, def: ObjectDef, input: Readonly<Record<string, unknown>>, entries?: Array<Record<string, string>>): Rec {
   requireWritable(def, 'create');
-  if (def.name === 'TIMESHEET') return createTimesheet(ctx, input, entries ?? []);
+  if (def.name === 'TIMESHEET') return createTimesheet(ctx, input, entries);
   const values = validateInput(def, input);
   delete values.RECORDNO; // assigned by the system
   if (def.idField !== 'RECORDNO' && (values[def.idField] ?? '') === '') throw rule(def, `Required field ${def.idField} is missing`);
@@ -94,9 +92,13 @@ export function locate(ctx: WriteContext, def: ObjectDef, values: Readonly<Recor
   return undefined;
 }
 
-/** Updates one record, named by RECORDNO or its ID field; only the fields given change. */
+/**
+ * Updates one record, named by RECORDNO or its ID field; only the fields given change (a TIMESHEET goes
+ * through timesheet.ts: its entries are replaced completely).
+ */
 export function updateRecord(ctx: WriteContext, def: ObjectDef, input: Readonly<Record<string, unknown>>, entries?: Array<Record<string, string>>): Rec {
   requireWritable(def, 'update');
+  if (def.name === 'TIMESHEET') return updateTimesheet(ctx, input, entries);
   const values = validateInput(def, input);
   const hasKey = values.RECORDNO || (def.idField !== 'RECORDNO' && def.uniqueKey.every((k) => (values[k] ?? '') !== ''));
   if (!hasKey) throw rule(def, `Missing RECORDNO${def.idField !== 'RECORDNO' ? ` or ${def.uniqueKey.join(' + ')}` : ''} to identify the ${def.name} record`, 'update');
@@ -112,7 +114,6 @@ export function updateRecord(ctx: WriteContext, def: ObjectDef, input: Readonly<
   for (const [k, v] of Object.entries(values)) if (k !== 'RECORDNO') merged[k] = v;
   applyRules(ctx, def, merged, 'update');
   const recordNo = Number(existing.RECORDNO);
-  if (def.name === 'TIMESHEET' && entries) replaceTimesheetEntries(ctx, merged, recordNo, entries);
   const saved = ctx.store.replace(def.name, recordNo, merged);
   // PROJECT.CUSTOMERNAME is a join in Sage Intacct: a renamed customer shows under its projects at once.
   if (def.name === 'CUSTOMER' && (merged.NAME ?? '') !== (existing.NAME ?? '')) {
@@ -123,16 +124,15 @@ export function updateRecord(ctx: WriteContext, def: ObjectDef, input: Readonly<
   return saved;
 }
 
-/** Deletes one record by RECORDNO, leaving an AUDITHISTORY row (a timesheet takes its lines with it). */
+/**
+ * Deletes one record by RECORDNO, leaving an AUDITHISTORY row (a timesheet takes its lines with it, and is
+ * refused while it holds approved time).
+ */
 export function deleteRecord(ctx: WriteContext, def: ObjectDef, recordNo: number): Rec {
   requireWritable(def, 'delete');
   const existing = ctx.store.get(def.name, recordNo);
   if (!existing) throw rule(def, `${def.name} record with RECORDNO ${recordNo} does not exist`, 'delete');
-  if (def.name === 'TIMESHEET') {
-    for (const line of ctx.store.all('TIMESHEETENTRY').filter((e) => e.TIMESHEETKEY === String(recordNo))) {
-      ctx.store.remove('TIMESHEETENTRY', Number(line.RECORDNO), ctx.userId, ctx.source, false);
-    }
-  }
+  if (def.name === 'TIMESHEET') return deleteTimesheet(ctx, recordNo);
   ctx.store.remove(def.name, recordNo, ctx.userId, ctx.source);
   return existing;
 }
@@ -142,10 +142,28 @@ export function upsertRecord(ctx: WriteContext, object: string, input: Readonly<
   const def = objectDef(object);
   if (!def) throw new SageFunctionError(errors.invalidObject(object));
   const { TIMESHEETENTRIES, ...rest } = input as Record<string, unknown>;
-  const entries = Array.isArray(TIMESHEETENTRIES) ? (TIMESHEETENTRIES as Array<Record<string, unknown>>).map(stringify) : undefined;
+  const entries = entryList(TIMESHEETENTRIES);
+  if (def.name === 'TIMESHEET') {
+    // Named by RECORDNO (a timesheet has no other ID); without one it is a new timesheet.
+    const hasRecordNo = Object.entries(rest).some(([k, v]) => k.toUpperCase() === 'RECORDNO' && v !== undefined && v !== null && String(v) !== '');
+    return hasRecordNo ? updateRecord(ctx, def, rest, entries) : createRecord(ctx, def, rest, entries);
+  }
   const values = validateInput(def, rest);
   const existing = locate(ctx, def, values);
   return existing ? updateRecord(ctx, def, { ...rest, RECORDNO: existing.RECORDNO }, entries) : createRecord(ctx, def, rest, entries);
+}
+
+/** TIMESHEETENTRIES as JSON: an array of entries, or `{"TIMESHEETENTRY": [...]}` / one entry as in XML. */
+function entryList(raw: unknown): Array<Record<string, string>> | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  let list: unknown = raw;
+  if (!Array.isArray(list) && typeof list === 'object' && list !== null && 'TIMESHEETENTRY' in list) list = (list as { TIMESHEETENTRY: unknown }).TIMESHEETENTRY;
+  if (list === '' || list === undefined || list === null) return [];
+  const items = Array.isArray(list) ? list : [list];
+  return items.map((e, i) => {
+    if (!e || typeof e !== 'object' || Array.isArray(e)) throw new SageFunctionError(errors.businessRule(`TIMESHEETENTRIES[${i}] must be an object`, 'Invalid timesheet'));
+    return stringify(e as Record<string, unknown>);
+  });
 }
 
 function stringify(o: Record<string, unknown>): Record<string, string> {

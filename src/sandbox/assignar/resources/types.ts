@@ -55,6 +55,12 @@ export interface ResourceDef {
   derive?(next: Row, ctx: ResourceContext): Record<string, unknown>;
   /** Foreign-key and unique checks on the would-be row (API writes only). */
   check?(next: Row, ctx: ResourceContext, existing: Row | undefined): void;
+  /**
+   * A top-level scalar field of the rendered JSON, read straight from the stored row (must equal what
+   * `render` gives for it, null or absent alike). When set, lists filter and sort on these values and
+   * render only the page they answer.
+   */
+  listValue?(row: Row, field: string): unknown;
   /** The GET JSON of a row. */
   render(row: Row, ctx: ResourceContext): Record<string, unknown>;
   /** How a relation field sent on create is echoed (undefined = leave it out). */

@@ -3,10 +3,14 @@
  * EMPLOYEEID, PROJECTID, ITEMID, CUSTOMERID, STANDARDCOSTTYPEID; NAME for ITEMGLGROUP; TASKID may match
  * several tasks, one per project). `fields` as readByQuery (`*` default). Data: `listtype` (the object) and
  * `count`; UPPER-case record elements; STATUS active/inactive. Keys that match nothing are left out. One
- * metered transaction per call.
+ * metered transaction per call. A TIMESHEET read with all fields (`*` or none) nests its lines as
+ * `<TIMESHEETENTRIES><TIMESHEETENTRY>…` (every TIMESHEETENTRY field), by LINENO.
  */
+import { OBJECTS } from '../catalog';
 import type { Rec } from '../store';
 import { recordNode } from '../records';
+import { timesheetLines } from '../timesheet';
+import type { ONode } from '../xml-write';
 import { childText, type XNode } from '../xml-parse';
 import type { FunctionContext, FunctionOutput } from './context';
 import { checkPermission, fieldList, requireObject, requireText, requireXmlFormat } from './context';
@@ -23,8 +27,18 @@ function output(ctx: FunctionContext, node: XNode, fn: string, find: (def: Retur
   const rows = find(def, keysOf(node));
   ctx.meter.push({ fn, object: def.name, count: 1 });
   const opts = { offsetMinutes: ctx.offsetMinutes, codes: false };
+  const allFields = fields.length === def.fields.length;
+  const render = (r: Rec): ONode => {
+    const node = recordNode(def.name, r, fields, opts);
+    if (def.name === 'TIMESHEET' && allFields) {
+      const lineDef = OBJECTS.TIMESHEETENTRY;
+      const lines = timesheetLines(ctx, r.RECORDNO).map((l) => recordNode('TIMESHEETENTRY', l, lineDef.fields, opts));
+      node.children = [...(node.children ?? []), { name: 'TIMESHEETENTRIES', children: lines }];
+    }
+    return node;
+  };
   return {
-    data: { name: 'data', attrs: [['listtype', def.name], ['count', rows.length]], children: rows.map((r) => recordNode(def.name, r, fields, opts)) },
+    data: { name: 'data', attrs: [['listtype', def.name], ['count', rows.length]], children: rows.map(render) },
   };
 }
 
