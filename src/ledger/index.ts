@@ -9,7 +9,20 @@ export type { FailingRecord, FailingRecordInput, ListFailingOptions } from './fa
 export type { PendingDeactivation, StageDeactivationInput } from './pending-deactivations';
 export type { Run, StartRunInput, FinishRunInput, ListRunsOptions } from './runs';
 export type { RecordOutcome, RecordOutcomeInput, ListOutcomesOptions, OutcomeCounts } from './outcomes';
-export type { TimesheetExport, TimesheetClaim, TimesheetExportMark, ListTimesheetExportsOptions } from './timesheet-exports';
+export type {
+  ExportGroup,
+  ExportGroupMark,
+  ExportGroupConfirmation,
+  ExportGroupPlan,
+  ExportGroupTimesheet,
+  ExportLine,
+  HeldTimesheet,
+  HoldTimesheetInput,
+  ListExportGroupsOptions,
+  ListHeldTimesheetsOptions,
+  TimesheetExportRecord,
+} from './export-groups';
+export { EXPORT_LINE_KINDS } from './export-groups';
 export type { TrueupItem, TrueupItemInput, TrueupItemMark, ListTrueupItemsOptions, TrueupItemCounts } from './trueup-items';
 export {
   LINK_STATUSES,
@@ -18,8 +31,8 @@ export {
   OutcomeSchema,
   RUN_STATUSES,
   RunStatusSchema,
-  TIMESHEET_EXPORT_STATES,
-  TimesheetExportStateSchema,
+  EXPORT_GROUP_STATES,
+  ExportGroupStateSchema,
   TRUEUP_ITEM_STATUSES,
   TrueupItemStatusSchema,
   RECORD_KINDS,
@@ -28,7 +41,7 @@ export {
   type LinkStatus,
   type Outcome,
   type RunStatus,
-  type TimesheetExportState,
+  type ExportGroupState,
   type TrueupItemStatus,
   type RecordKind,
   type Json,

@@ -8,7 +8,7 @@ import * as outcomes from './outcomes';
 import * as runs from './runs';
 import type { Database } from './schema';
 import type { RecordKind } from './values';
-import * as timesheets from './timesheet-exports';
+import * as exportGroups from './export-groups';
 import * as trueup from './trueup-items';
 import * as watermarks from './watermarks';
 import * as failing from './failing-records';
@@ -83,10 +83,21 @@ export interface Ledger {
   takeOverWriterLease(connection: string, fromRunId: string, to: leases.WriterLeaseInput): Promise<boolean>;
   releaseWriterLease(connection: string, runId: string): Promise<boolean>;
 
-  claimTimesheetExports(connection: string, claims: readonly timesheets.TimesheetClaim[], options?: { runId?: string | null }): Promise<timesheets.TimesheetExport[]>;
-  markTimesheetExports(connection: string, assignarTimesheetIds: readonly string[], mark: timesheets.TimesheetExportMark): Promise<number>;
-  getTimesheetExports(connection: string, assignarTimesheetIds: readonly string[]): Promise<timesheets.TimesheetExport[]>;
-  listTimesheetExports(connection: string, options: timesheets.ListTimesheetExportsOptions): Promise<timesheets.TimesheetExport[]>;
+  // Timesheet export groups (issue 9): one row per Sage Intacct TIMESHEET, its timesheets, and the held timesheets.
+  /** Records planned groups idempotently; every given group as stored now (an earlier plan's state, RECORDNO and attempts kept). */
+  planExportGroups(plans: readonly exportGroups.ExportGroupPlan[]): Promise<exportGroups.ExportGroup[]>;
+  getExportGroups(connection: string, groupKeys: readonly string[]): Promise<exportGroups.ExportGroup[]>;
+  listExportGroups(connection: string, options: exportGroups.ListExportGroupsOptions): Promise<exportGroups.ExportGroup[]>;
+  /** Compare-and-set to sent (counting an attempt), processed, failed or superseded; how many changed. */
+  markExportGroups(connection: string, groupKeys: readonly string[], mark: exportGroups.ExportGroupMark): Promise<number>;
+  /** sent → confirmed with each group's RECORDNO; a confirmed correction supersedes the group it replaces. How many changed. */
+  confirmExportGroups(connection: string, confirmations: readonly exportGroups.ExportGroupConfirmation[], options?: { runId?: string | null }): Promise<number>;
+  /** Every group any version of these timesheets went into, with its state. */
+  exportsOfTimesheets(connection: string, assignarTimesheetIds: readonly string[]): Promise<exportGroups.TimesheetExportRecord[]>;
+  holdTimesheets(rows: readonly exportGroups.HoldTimesheetInput[]): Promise<void>;
+  /** How many of these were held. */
+  releaseHeldTimesheets(connection: string, assignarTimesheetIds: readonly string[]): Promise<number>;
+  listHeldTimesheets(connection: string, options: exportGroups.ListHeldTimesheetsOptions): Promise<exportGroups.HeldTimesheet[]>;
 
   upsertTrueupItems(rows: readonly trueup.TrueupItemInput[]): Promise<void>;
   listTrueupItems(connection: string, trueupId: string, options: trueup.ListTrueupItemsOptions): Promise<trueup.TrueupItem[]>;
@@ -237,17 +248,32 @@ class LedgerImpl implements Ledger {
     return leases.releaseWriterLease(this.#db, connection, runId);
   }
 
-  async claimTimesheetExports(connection: string, claims: readonly timesheets.TimesheetClaim[], options?: { runId?: string | null }) {
-    return timesheets.claimTimesheetExports(this.#db, connection, claims, options);
+  async planExportGroups(plans: readonly exportGroups.ExportGroupPlan[]) {
+    return exportGroups.planExportGroups(this.#db, plans);
   }
-  async markTimesheetExports(connection: string, assignarTimesheetIds: readonly string[], mark: timesheets.TimesheetExportMark) {
-    return timesheets.markTimesheetExports(this.#db, connection, assignarTimesheetIds, mark);
+  async getExportGroups(connection: string, groupKeys: readonly string[]) {
+    return exportGroups.getExportGroups(this.#db, connection, groupKeys);
   }
-  async getTimesheetExports(connection: string, assignarTimesheetIds: readonly string[]) {
-    return timesheets.getTimesheetExports(this.#db, connection, assignarTimesheetIds);
+  async listExportGroups(connection: string, options: exportGroups.ListExportGroupsOptions) {
+    return exportGroups.listExportGroups(this.#db, connection, options);
   }
-  async listTimesheetExports(connection: string, options: timesheets.ListTimesheetExportsOptions) {
-    return timesheets.listTimesheetExports(this.#db, connection, options);
+  async markExportGroups(connection: string, groupKeys: readonly string[], mark: exportGroups.ExportGroupMark) {
+    return exportGroups.markExportGroups(this.#db, connection, groupKeys, mark);
+  }
+  async confirmExportGroups(connection: string, confirmations: readonly exportGroups.ExportGroupConfirmation[], options?: { runId?: string | null }) {
+    return exportGroups.confirmExportGroups(this.#db, connection, confirmations, options);
+  }
+  async exportsOfTimesheets(connection: string, assignarTimesheetIds: readonly string[]) {
+    return exportGroups.exportsOfTimesheets(this.#db, connection, assignarTimesheetIds);
+  }
+  async holdTimesheets(rows: readonly exportGroups.HoldTimesheetInput[]) {
+    return exportGroups.holdTimesheets(this.#db, rows);
+  }
+  async releaseHeldTimesheets(connection: string, assignarTimesheetIds: readonly string[]) {
+    return exportGroups.releaseHeldTimesheets(this.#db, connection, assignarTimesheetIds);
+  }
+  async listHeldTimesheets(connection: string, options: exportGroups.ListHeldTimesheetsOptions) {
+    return exportGroups.listHeldTimesheets(this.#db, connection, options);
   }
 
   async upsertTrueupItems(rows: readonly trueup.TrueupItemInput[]) {

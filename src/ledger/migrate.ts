@@ -35,6 +35,16 @@ export async function migrateToLatest(opened: OpenedDatabase): Promise<string[]>
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
+/**
+ * Brings the schema up to (and including) migration `name`, or back down to it where migrations can be
+ * undone. For tests that need a database as an older release left it; the service always migrates to the latest.
+ */
+export async function migrateTo(opened: OpenedDatabase, name: string): Promise<string[]> {
+  const { error, results } = await migrator(opened).migrateTo(name);
+  if (error) throw new LedgerMigrationError(`Could not migrate the ledger at ${opened.location} to ${name}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
 /** Names of the migrations applied to this database, in order. */
 export async function appliedMigrations(opened: OpenedDatabase): Promise<string[]> {
   const all = await migrator(opened).getMigrations();

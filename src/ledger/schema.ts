@@ -104,20 +104,60 @@ export interface RecordOutcomesTable {
   at: string;
 }
 
-export interface TimesheetExportsTable {
+/**
+ * One Sage Intacct TIMESHEET the export creates: an employee-week's (or one Assignar timesheet's) approved
+ * lines, under a deterministic key (migration 0006).
+ */
+export interface ExportGroupsTable {
   connection: string;
-  assignar_timesheet_id: string;
-  /** The Sage Intacct timesheet this one is part of (e.g. employee + week). */
+  /** `exportGroupKey()`: sha256 hex of connection, employee, week and the timesheets with their versions. */
   group_key: string;
   /** Deterministic `controlid` of the Sage create function (sent with uniqueid=true). */
-  control_id: string | null;
-  /** RECORDNO of the Sage Intacct TIMESHEET once created. */
-  sage_record_no: string | null;
+  control_id: string;
+  /** Sage Intacct EMPLOYEEID. */
+  employee_id: string;
+  /** First day of the week, YYYY-MM-DD (the TIMESHEET's BEGINDATE). */
+  week_start: string;
+  /** planned | sent | confirmed | processed | failed | superseded */
   state: string;
+  /** RECORDNO of the Sage Intacct TIMESHEET once confirmed (a replacement shares the one it replaced). */
+  sage_record_no: string | null;
+  /** JSON array of the lines, exactly as sent. */
+  lines: string;
+  total_minutes: number;
+  /** The confirmed group whose Sage timesheet this correction replaces (an update is a complete replace). */
+  replaces_group_key: string | null;
+  /** Why it failed (or was superseded), for the operator. */
   reason: string | null;
   run_id: string | null;
+  /** How many times it was sent. */
   attempts: number;
   created_at: string;
+  updated_at: string;
+}
+
+/** Which Assignar timesheet, in which approved version, went into which export group (migration 0006). */
+export interface ExportGroupTimesheetsTable {
+  connection: string;
+  group_key: string;
+  assignar_timesheet_id: string;
+  /** The approved version: Assignar's modified_time, as text exactly as the group key used it. */
+  version: string;
+  /** The timesheet's minutes in this group. */
+  minutes: number;
+}
+
+/** An approved timesheet the export could not send, and why; gone once it exports (migration 0006). */
+export interface HeldTimesheetsTable {
+  connection: string;
+  assignar_timesheet_id: string;
+  version: string;
+  reason: string;
+  /** JSON value (e.g. both versions of a correction held for an operator). */
+  details: string | null;
+  run_id: string;
+  /** When it was first held (kept while it stays held). */
+  held_at: string;
   updated_at: string;
 }
 
@@ -152,7 +192,9 @@ export interface Database {
   watermarks: WatermarksTable;
   runs: RunsTable;
   record_outcomes: RecordOutcomesTable;
-  timesheet_exports: TimesheetExportsTable;
+  export_groups: ExportGroupsTable;
+  export_group_timesheets: ExportGroupTimesheetsTable;
+  held_timesheets: HeldTimesheetsTable;
   trueup_items: TrueupItemsTable;
   writer_leases: WriterLeasesTable;
 }

@@ -19,13 +19,15 @@ export const RunStatusSchema = z.enum(RUN_STATUSES);
 export type RunStatus = z.infer<typeof RunStatusSchema>;
 
 /**
- * pending: claimed, the Sage Intacct create may or may not have happened (retry with the same controlid);
- * created: exists in Sage Intacct, Assignar not yet marked processed; processed: done;
- * held: waiting for a repaired link; failed: refused by Sage Intacct with a reason.
+ * An export group (one Sage Intacct TIMESHEET): planned (recorded, not sent) → sent (the create may have
+ * happened: resend with the same controlid) → confirmed (exists in Sage Intacct, RECORDNO known) →
+ * processed (its timesheets marked processed in Assignar). failed: Sage Intacct refused it, with a reason
+ * (sent again later under the same controlid). superseded: abandoned before it existed in Sage Intacct,
+ * or replaced by a confirmed correction.
  */
-export const TIMESHEET_EXPORT_STATES = ['pending', 'created', 'processed', 'held', 'failed'] as const;
-export const TimesheetExportStateSchema = z.enum(TIMESHEET_EXPORT_STATES);
-export type TimesheetExportState = z.infer<typeof TimesheetExportStateSchema>;
+export const EXPORT_GROUP_STATES = ['planned', 'sent', 'confirmed', 'processed', 'failed', 'superseded'] as const;
+export const ExportGroupStateSchema = z.enum(EXPORT_GROUP_STATES);
+export type ExportGroupState = z.infer<typeof ExportGroupStateSchema>;
 
 export const TRUEUP_ITEM_STATUSES = ['proposed', 'approved', 'rejected', 'applied', 'failed', 'skipped'] as const;
 export const TrueupItemStatusSchema = z.enum(TRUEUP_ITEM_STATUSES);

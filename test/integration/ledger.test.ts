@@ -16,18 +16,23 @@ import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Client } from 'pg';
+import { sql } from 'kysely';
 import { ValidationError } from '../../src/errors';
+import { controlIdOf, exportGroupKey } from '../../src/export/group-key';
 import {
   LedgerConstraintError,
   LedgerNotFoundError,
   MIGRATION_NAMES,
   openLedger,
+  type ExportGroupPlan,
   type Json,
   type Ledger,
   type LinkInput,
   type OpenLedgerOptions,
   type RecordOutcomeInput,
 } from '../../src/ledger';
+import { openPostgres, openSqlite } from '../../src/ledger/database';
+import { migrateTo } from '../../src/ledger/migrate';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -609,62 +614,338 @@ describe.each(targets)('ledger on $name', (target) => {
     });
   });
 
-  describe('timesheet exports', () => {
-    it('claims exactly once, keeps a pending controlid, and re-claims held and failed ones', async () => {
-      const c = freshConnection();
-      const claimed = await ledger.claimTimesheetExports(c, [
-        { assignarTimesheetId: '101', groupKey: 'E1/2024-W01', controlId: 'ctl-a' },
-        { assignarTimesheetId: '102', groupKey: 'E1/2024-W01', controlId: 'ctl-a' },
-        { assignarTimesheetId: '103', groupKey: 'E2/2024-W01', controlId: 'ctl-b' },
-      ], { runId: 'run-1' });
-      expect(claimed.map((t) => [t.assignarTimesheetId, t.state, t.attempts, t.controlId, t.runId])).toEqual([
-        ['101', 'pending', 1, 'ctl-a', 'run-1'],
-        ['102', 'pending', 1, 'ctl-a', 'run-1'],
-        ['103', 'pending', 1, 'ctl-b', 'run-1'],
-      ]);
+  describe('timesheet export groups', () => {
+    const WEEK = '2024-05-06';
 
-      // A crash after the claim: the retry sees the same pending rows and the same controlid.
-      const retried = await ledger.claimTimesheetExports(c, [{ assignarTimesheetId: '101', groupKey: 'E1/2024-W01', controlId: 'ctl-NEW' }]);
-      expect(retried).toEqual([claimed[0]]);
+    /** A group as the export plans it: one labor line per timesheet on the week's first day, keyed as the export keys it. */
+    function plan(connection: string, employeeId: string, weekStart: string, timesheets: Array<[id: string, version: string, minutes: number]>, extra: Partial<ExportGroupPlan> = {}): ExportGroupPlan {
+      const groupKey = exportGroupKey({ connection, employeeId, weekStart, timesheets: timesheets.map(([id, version]) => ({ id, version })) });
+      return {
+        connection,
+        groupKey,
+        controlId: controlIdOf(groupKey),
+        employeeId,
+        weekStart,
+        timesheets: timesheets.map(([assignarTimesheetId, version]) => ({ assignarTimesheetId, version })),
+        lines: timesheets.map(([assignarTimesheetId, , minutes]) => ({
+          entryDate: weekStart,
+          qty: Math.round((minutes / 60) * 100) / 100,
+          minutes,
+          projectId: 'P-100',
+          itemId: 'LABOR',
+          assignarTimesheetId,
+          kind: 'labor' as const,
+        })),
+        ...extra,
+      };
+    }
+    const V1 = '2024-05-07T08:00:00.000Z';
+    const V2 = '2024-05-09T15:30:00.000Z';
 
-      expect(await ledger.markTimesheetExports(c, ['101', '102'], { state: 'created', sageRecordNo: '9001', fromStates: ['pending'] })).toBe(2);
-      expect(await ledger.markTimesheetExports(c, ['103'], { state: 'held', reason: 'worker link broken' })).toBe(1);
-      expect(await ledger.markTimesheetExports(c, ['101'], { state: 'processed', fromStates: ['created'] })).toBe(1);
-      expect(await ledger.markTimesheetExports(c, ['101'], { state: 'pending', fromStates: ['held', 'failed'] })).toBe(0);
+    it('applies 0006 on a ledger that 0001–0005 left holding data, keeping it and dropping timesheet_exports', async () => {
+      const opts = target.fresh();
+      const opened = opts.databaseUrl ? await openPostgres(opts.databaseUrl, { schema: opts.schema }) : openSqlite(opts.sqlitePath!);
+      try {
+        expect(await migrateTo(opened, '0005_writer_leases')).toEqual(MIGRATION_NAMES.slice(0, MIGRATION_NAMES.indexOf('0005_writer_leases') + 1));
+        const t = '2024-05-01T06:00:00.000Z';
+        await sql`insert into links (connection, kind, sage_key, sage_id, assignar_id, content_hash, status, created_at, updated_at)
+                  values ('old', 'worker', '7', 'E7', '10007', 'h7', 'active', ${t}, ${t})`.execute(opened.db);
+        await sql`insert into runs (run_id, connection, workflow_type, dry_run, started_at, status) values ('old-run', 'old', 'incrementalSync', 0, ${t}, 'completed')`.execute(opened.db);
+        await sql`insert into writer_leases (connection, workflow_id, workflow_type, run_id, acquired_at) values ('old', 'incrementalSync/old', 'incrementalSync', 'old-run', ${t})`.execute(opened.db);
+        await sql`insert into timesheet_exports (connection, assignar_timesheet_id, group_key, state, attempts, created_at, updated_at)
+                  values ('old', '55', 'E7/2024-W18', 'pending', 1, ${t}, ${t})`.execute(opened.db);
+      } finally {
+        await opened.destroy();
+      }
 
-      const again = await ledger.claimTimesheetExports(c, [
-        { assignarTimesheetId: '101', groupKey: 'E1/2024-W01', controlId: 'ctl-x' },
-        { assignarTimesheetId: '102', groupKey: 'E1/2024-W01', controlId: 'ctl-x' },
-        { assignarTimesheetId: '103', groupKey: 'E2/2024-W02', controlId: 'ctl-c' },
-      ], { runId: 'run-2' });
-      expect(again.map((t) => [t.assignarTimesheetId, t.state, t.attempts, t.controlId, t.sageRecordNo, t.reason, t.groupKey])).toEqual([
-        ['101', 'processed', 1, 'ctl-a', '9001', null, 'E1/2024-W01'],
-        ['102', 'created', 1, 'ctl-a', '9001', null, 'E1/2024-W01'],
-        ['103', 'pending', 2, 'ctl-c', null, null, 'E2/2024-W02'],
-      ]);
-      expect((await ledger.getTimesheetExports(c, ['103', '999'])).map((t) => t.runId)).toEqual(['run-2']);
-      // The same timesheet id on another connection is another row.
-      expect((await ledger.claimTimesheetExports(freshConnection(), [{ assignarTimesheetId: '101', groupKey: 'g' }]))[0]!.state).toBe('pending');
+      const l = await openLedger(opts);
+      try {
+        expect(await l.appliedMigrations()).toEqual([...MIGRATION_NAMES]);
+        expect(MIGRATION_NAMES.at(-1)).toBe('0006_export_groups');
+        expect((await l.getLinksBySageKeys('old', 'worker', ['7'])).map((k) => [k.sageId, k.assignarId, k.contentHash])).toEqual([['E7', '10007', 'h7']]);
+        expect((await l.getRun('old-run'))?.status).toBe('completed');
+        expect((await l.getWriterLease('old'))?.runId).toBe('old-run');
+        const [group] = await l.planExportGroups([plan('old', 'E7', WEEK, [['55', V1, 480]])]);
+        expect(group!.state).toBe('planned');
+      } finally {
+        await l.close();
+      }
+
+      // The per-timesheet table is gone; the three new ones are there.
+      let tables: string[];
+      if (opts.databaseUrl) {
+        const client = new Client({ connectionString: opts.databaseUrl });
+        await client.connect();
+        try {
+          tables = (await client.query<{ name: string }>('select table_name as name from information_schema.tables where table_schema = $1', [opts.schema])).rows.map((r) => r.name);
+        } finally {
+          await client.end();
+        }
+      } else {
+        const raw = new BetterSqlite3(opts.sqlitePath!, { readonly: true });
+        tables = (raw.prepare("select name from sqlite_master where type = 'table'").all() as Array<{ name: string }>).map((r) => r.name);
+        raw.close();
+      }
+      expect(tables).not.toContain('timesheet_exports');
+      expect(tables).toEqual(expect.arrayContaining(['export_groups', 'export_group_timesheets', 'held_timesheets', 'links', 'runs', 'writer_leases']));
     });
 
-    it('lists by state with keyset paging', async () => {
+    it('plans a group once: planning it again changes nothing and returns what is stored, state and all', async () => {
       const c = freshConnection();
-      await ledger.claimTimesheetExports(c, Array.from({ length: 25 }, (_, i) => ({ assignarTimesheetId: String(1000 + i), groupKey: `g${i % 3}` })));
-      await ledger.markTimesheetExports(c, ['1000', '1005', '1010'], { state: 'held', reason: 'no link' });
-      const seen: string[] = [];
-      let afterId: string | undefined;
-      for (;;) {
-        const p = await ledger.listTimesheetExports(c, { state: 'pending', limit: 10, afterId });
-        if (p.length === 0) break;
-        seen.push(...p.map((t) => t.assignarTimesheetId));
-        afterId = p[p.length - 1]!.assignarTimesheetId;
-      }
-      expect(seen).toHaveLength(22);
-      expect((await ledger.listTimesheetExports(c, { state: ['held'], limit: 100 })).map((t) => [t.assignarTimesheetId, t.reason])).toEqual([
-        ['1000', 'no link'],
-        ['1005', 'no link'],
-        ['1010', 'no link'],
+      const g1 = plan(c, 'E1', WEEK, [['200', V1, 300], ['100', V1, 120]], { runId: 'run-1' });
+      const g2 = plan(c, 'E2', WEEK, [['300', V1, 450]], { runId: 'run-1' });
+      const first = await ledger.planExportGroups([g1, g2, g1]);
+      expect(first.map((g) => [g.groupKey, g.state, g.attempts, g.sageRecordNo, g.totalMinutes, g.runId])).toEqual([
+        [g1.groupKey, 'planned', 0, null, 420, 'run-1'],
+        [g2.groupKey, 'planned', 0, null, 450, 'run-1'],
       ]);
+      expect(first[0]).toMatchObject({ controlId: controlIdOf(g1.groupKey), employeeId: 'E1', weekStart: WEEK, lines: g1.lines, replacesGroupKey: null });
+      expect(first[0]!.timesheets).toEqual([
+        { assignarTimesheetId: '100', version: V1, minutes: 120 },
+        { assignarTimesheetId: '200', version: V1, minutes: 300 },
+      ]);
+
+      await ledger.markExportGroups(c, [g1.groupKey], { state: 'sent' });
+      await ledger.confirmExportGroups(c, [{ groupKey: g1.groupKey, sageRecordNo: '9001' }]);
+      const [confirmed] = await ledger.getExportGroups(c, [g1.groupKey]);
+
+      // A redone activity plans the same groups again (one with lines mapped differently since): nothing changes.
+      const remapped = { ...g1, runId: 'run-2', lines: g1.lines.map((l) => ({ ...l, itemId: 'OTHER' })) };
+      const again = await ledger.planExportGroups([remapped, { ...g2, runId: 'run-2' }]);
+      expect(again).toEqual([confirmed, first[1]]);
+      expect(again[0]).toMatchObject({ state: 'confirmed', sageRecordNo: '9001', attempts: 1, lines: g1.lines, runId: 'run-1' });
+      expect(await ledger.listExportGroups(c, { limit: 100 })).toHaveLength(2);
+
+      // A group that never reached Sage Intacct takes the lines as mapped now (same key, same timesheets).
+      const g2Fixed = { ...g2, runId: 'run-3', lines: [{ ...g2.lines[0]!, minutes: 440, qty: 7.33, costTypeId: 'LAB' }] };
+      const [replanned] = await ledger.planExportGroups([g2Fixed]);
+      expect(replanned).toMatchObject({ state: 'planned', lines: g2Fixed.lines, totalMinutes: 440, runId: 'run-3', createdAt: first[1]!.createdAt });
+      expect(replanned!.timesheets).toEqual([{ assignarTimesheetId: '300', version: V1, minutes: 440 }]);
+
+      // The same key on another connection is another group.
+      const other = freshConnection();
+      expect((await ledger.planExportGroups([{ ...g1, connection: other }]))[0]!.state).toBe('planned');
+      expect((await ledger.getExportGroups(c, [g1.groupKey]))[0]!.state).toBe('confirmed');
+    });
+
+    it('moves groups planned → sent → confirmed → processed by compare-and-set, counting sends; a stale move changes nothing', async () => {
+      const c = freshConnection();
+      const [a, b, d] = [plan(c, 'E1', WEEK, [['1', V1, 60]]), plan(c, 'E2', WEEK, [['2', V1, 60]]), plan(c, 'E3', WEEK, [['3', V1, 60]])];
+      await ledger.planExportGroups([a, b, d]);
+
+      expect(await ledger.markExportGroups(c, [a.groupKey, b.groupKey], { state: 'sent', runId: 'run-1' })).toBe(2);
+      // The create timed out: sent again under the same controlid.
+      expect(await ledger.markExportGroups(c, [a.groupKey], { state: 'sent', fromStates: ['planned', 'sent'] })).toBe(1);
+      expect(await ledger.confirmExportGroups(c, [{ groupKey: a.groupKey, sageRecordNo: '9001' }, { groupKey: b.groupKey, sageRecordNo: '9002' }, { groupKey: d.groupKey, sageRecordNo: '9003' }], { runId: 'run-1' })).toBe(2);
+      // A confirmed RECORDNO is never overwritten, and a never-sent group is never confirmed.
+      expect(await ledger.confirmExportGroups(c, [{ groupKey: a.groupKey, sageRecordNo: '9999' }])).toBe(0);
+      expect(await ledger.markExportGroups(c, [a.groupKey, d.groupKey], { state: 'processed' })).toBe(1);
+      expect(await ledger.markExportGroups(c, [a.groupKey], { state: 'processed' })).toBe(0);
+      expect(await ledger.markExportGroups(c, [a.groupKey], { state: 'sent' })).toBe(0);
+      expect(await ledger.markExportGroups(c, [b.groupKey], { state: 'superseded' })).toBe(0);
+      expect(await ledger.markExportGroups(c, [b.groupKey], { state: 'failed', reason: 'late' })).toBe(0);
+
+      expect(await ledger.markExportGroups(c, [d.groupKey], { state: 'failed', reason: 'BL03000018 invalid project' })).toBe(1);
+      expect((await ledger.getExportGroups(c, [d.groupKey]))[0]).toMatchObject({ state: 'failed', reason: 'BL03000018 invalid project', attempts: 0 });
+      expect(await ledger.markExportGroups(c, [d.groupKey], { state: 'sent', fromStates: ['failed'] })).toBe(1);
+
+      const byKey = new Map((await ledger.getExportGroups(c, [a.groupKey, b.groupKey, d.groupKey, 'unknown'])).map((g) => [g.groupKey, g]));
+      expect(byKey.size).toBe(3);
+      expect([a, b, d].map((g) => byKey.get(g.groupKey)).map((g) => [g!.state, g!.sageRecordNo, g!.attempts, g!.reason, g!.runId])).toEqual([
+        ['processed', '9001', 2, null, 'run-1'],
+        ['confirmed', '9002', 1, null, 'run-1'],
+        ['sent', null, 1, null, null],
+      ]);
+
+      // Moves the ledger never makes, and a failure without a reason, are refused.
+      await expect(ledger.markExportGroups(c, [a.groupKey], { state: 'processed', fromStates: ['planned'] })).rejects.toThrow(ValidationError);
+      await expect(ledger.markExportGroups(c, [d.groupKey], { state: 'failed' })).rejects.toThrow(/reason/);
+      await expect(ledger.markExportGroups(c, [a.groupKey], { state: 'confirmed' as never })).rejects.toThrow(ValidationError);
+      await expect(ledger.confirmExportGroups(c, [{ groupKey: d.groupKey, sageRecordNo: '1' }, { groupKey: d.groupKey, sageRecordNo: '2' }])).rejects.toThrow(ValidationError);
+      expect((await ledger.getExportGroups(c, [d.groupKey]))[0]!.state).toBe('sent');
+    });
+
+    it('says where each version of a timesheet went: a late approval is a new group, a confirmed correction supersedes what it replaces', async () => {
+      const c = freshConnection();
+      const g1 = plan(c, 'E1', WEEK, [['A', V1, 300], ['B', V1, 200]]);
+      await ledger.planExportGroups([g1]);
+      await ledger.markExportGroups(c, [g1.groupKey], { state: 'sent' });
+      await ledger.confirmExportGroups(c, [{ groupKey: g1.groupKey, sageRecordNo: '9001' }]);
+      await ledger.markExportGroups(c, [g1.groupKey], { state: 'processed' });
+
+      // C approved after the week was exported: its own group for the same week, never merged into g1.
+      const late = plan(c, 'E1', WEEK, [['C', V1, 60]]);
+      await ledger.planExportGroups([late]);
+      expect(late.groupKey).not.toBe(g1.groupKey);
+
+      expect((await ledger.exportsOfTimesheets(c, ['C', 'B', 'A', 'D'])).map((e) => [e.assignarTimesheetId, e.version, e.groupKey, e.state, e.sageRecordNo, e.minutes])).toEqual([
+        ['A', V1, g1.groupKey, 'processed', '9001', 300],
+        ['B', V1, g1.groupKey, 'processed', '9001', 200],
+        ['C', V1, late.groupKey, 'planned', null, 60],
+      ]);
+
+      // A comes back changed and re-approved: the replacement carries every timesheet of the Sage timesheet it replaces.
+      const fix = plan(c, 'E1', WEEK, [['A', V2, 330], ['B', V1, 200]], { replacesGroupKey: g1.groupKey });
+      await ledger.planExportGroups([fix]);
+      expect((await ledger.getExportGroups(c, [g1.groupKey]))[0]!.state).toBe('processed'); // not before Sage Intacct took the update
+      await ledger.markExportGroups(c, [fix.groupKey], { state: 'sent' });
+      expect(await ledger.confirmExportGroups(c, [{ groupKey: fix.groupKey, sageRecordNo: '9001' }])).toBe(1);
+
+      const [old, replacement] = [g1, fix].map((g) => g.groupKey).map(async (k) => (await ledger.getExportGroups(c, [k]))[0]!);
+      expect(await old).toMatchObject({ state: 'superseded', sageRecordNo: '9001', reason: `replaced by the correction ${fix.groupKey}` });
+      expect(await replacement).toMatchObject({ state: 'confirmed', sageRecordNo: '9001', replacesGroupKey: g1.groupKey, totalMinutes: 530 });
+
+      // B (unchanged) is in both: ordered by timesheet, version, then group key.
+      const bRows = [
+        ['B', V1, g1.groupKey, 'superseded'],
+        ['B', V1, fix.groupKey, 'confirmed'],
+      ].sort((x, y) => (x[2]! < y[2]! ? -1 : 1));
+      expect((await ledger.exportsOfTimesheets(c, ['B', 'A'])).map((e) => [e.assignarTimesheetId, e.version, e.groupKey, e.state])).toEqual([
+        ['A', V1, g1.groupKey, 'superseded'],
+        ['A', V2, fix.groupKey, 'confirmed'],
+        ...bRows,
+      ]);
+      // Every group of the employee-week, and only those.
+      await ledger.planExportGroups([plan(c, 'E1', '2024-05-13', [['Z', V1, 60]]), plan(c, 'E2', WEEK, [['Y', V1, 60]])]);
+      expect((await ledger.listExportGroups(c, { employeeId: 'E1', weekStart: WEEK, limit: 100 })).map((g) => g.groupKey)).toEqual([g1.groupKey, late.groupKey, fix.groupKey].sort());
+      // A correction of a group the ledger never saw is refused.
+      await expect(ledger.planExportGroups([plan(c, 'E1', WEEK, [['A', '2024-05-10T00:00:00.000Z', 10]], { replacesGroupKey: 'f'.repeat(64) })])).rejects.toBeInstanceOf(LedgerConstraintError);
+    });
+
+    it('holds timesheets with a reason until they export, keeping when they were first held', async () => {
+      const c = freshConnection();
+      const correction = { previous: { version: V1, minutes: 300, groupKey: 'g', sageRecordNo: '9001' }, current: { version: V2, minutes: 330, notes: 'O\'Brien "quoted" \\ \u2028 ✓' } };
+      await ledger.holdTimesheets([
+        { connection: c, assignarTimesheetId: '20', version: V1, reason: 'worker 77 has no employee_id', runId: 'run-1' },
+        { connection: c, assignarTimesheetId: '10', version: V2, reason: 'Sage timesheet 9001 is approved: cannot replace', details: correction, runId: 'run-1' },
+      ]);
+      const first = await ledger.listHeldTimesheets(c, { limit: 10 });
+      expect(first.map((h) => [h.assignarTimesheetId, h.version, h.reason, h.details, h.runId])).toEqual([
+        ['10', V2, 'Sage timesheet 9001 is approved: cannot replace', correction, 'run-1'],
+        ['20', V1, 'worker 77 has no employee_id', null, 'run-1'],
+      ]);
+
+      await new Promise((r) => setTimeout(r, 5));
+      await ledger.holdTimesheets([{ connection: c, assignarTimesheetId: '20', version: V2, reason: 'project P-9 is not linked', runId: 'run-2' }]);
+      const [, twenty] = await ledger.listHeldTimesheets(c, { limit: 10 });
+      expect(twenty).toMatchObject({ version: V2, reason: 'project P-9 is not linked', runId: 'run-2', heldAt: first[1]!.heldAt });
+      expect(twenty!.updatedAt > first[1]!.updatedAt).toBe(true);
+      expect((await ledger.listHeldTimesheets(c, { afterId: '10', limit: 10 })).map((h) => h.assignarTimesheetId)).toEqual(['20']);
+
+      const other = freshConnection();
+      await ledger.holdTimesheets([{ connection: other, assignarTimesheetId: '20', version: V1, reason: 'x', runId: 'run-9' }]);
+      expect(await ledger.releaseHeldTimesheets(c, ['20', 'never-held'])).toBe(1);
+      expect(await ledger.releaseHeldTimesheets(c, ['20'])).toBe(0);
+      expect((await ledger.listHeldTimesheets(c, { limit: 10 })).map((h) => h.assignarTimesheetId)).toEqual(['10']);
+      expect(await ledger.listHeldTimesheets(other, { limit: 10 })).toHaveLength(1);
+      await expect(ledger.holdTimesheets([{ connection: c, assignarTimesheetId: '30', version: V1, reason: '', runId: 'run-1' }])).rejects.toThrow(ValidationError);
+    });
+
+    it('round-trips lines with hostile text exactly, and refuses a group it could not send faithfully', async () => {
+      const c = freshConnection();
+      const hostile = [
+        "'; drop table export_groups; --",
+        'quotes " \' ` and \\ backslashes \\"',
+        'NUL \u0000 and controls \u0001\u001f\t\r\n',
+        'line sep \u2028 para sep \u2029',
+        'emoji 👷‍♀️🚜 RTL \u202eevil\u202c',
+        'lone surrogate \ud800 end',
+        '<![CDATA[x]]> &amp; <TIMESHEETENTRY/>',
+        'x'.repeat(20_000),
+      ];
+      const g = plan(c, 'É-👷 "7"', WEEK, [['1', V1, 60]]);
+      g.lines = hostile.map((description, i) => ({
+        entryDate: `2024-05-${String(6 + (i % 7)).padStart(2, '0')}`,
+        qty: 0.33,
+        minutes: 20,
+        projectId: `P-${description.slice(0, 12)}`,
+        taskId: 'T\u0000',
+        costTypeId: 'LAB',
+        timeType: 'OT 1.5×',
+        description,
+        assignarTimesheetId: '1',
+        kind: i % 2 ? ('equipment' as const) : ('labor' as const),
+      }));
+      const [planned] = await ledger.planExportGroups([g]);
+      expect(planned!.lines).toEqual(g.lines);
+      const [read] = await ledger.getExportGroups(c, [g.groupKey]);
+      expect(read!.lines).toEqual(g.lines);
+      expect(read!.employeeId).toBe('É-👷 "7"');
+      expect(read!.totalMinutes).toBe(20 * hostile.length);
+
+      const good = plan(c, 'E1', WEEK, [['2', V1, 60]]);
+      const bad: Array<[string, ExportGroupPlan, RegExp]> = [
+        ['a field the ledger would drop', { ...good, lines: [{ ...good.lines[0]!, locationId: 'L1' } as never] }, /lines\.0/],
+        ['a null optional field', { ...good, lines: [{ ...good.lines[0]!, taskId: null } as never] }, /lines\.0\.taskId/],
+        ['a line of a timesheet not in the group', { ...good, lines: [{ ...good.lines[0]!, assignarTimesheetId: '3' }] }, /not one of the group's timesheets/],
+        ['a line outside the week', { ...good, lines: [{ ...good.lines[0]!, entryDate: '2024-05-13' }] }, /outside the week/],
+        ['a week that is not a date', { ...good, weekStart: '2024-02-30' }, /weekStart/],
+        ['no lines', { ...good, lines: [] }, /lines/],
+        ['a timesheet twice', { ...good, timesheets: [...good.timesheets, { assignarTimesheetId: '2', version: V2 }] }, /twice/],
+        ['fractional minutes', { ...good, lines: [{ ...good.lines[0]!, minutes: 1.5 }] }, /minutes/],
+      ];
+      for (const [what, group, message] of bad) {
+        const error = await ledger.planExportGroups([good, group]).then(() => undefined, (e: unknown) => e);
+        expect({ what, validation: error instanceof ValidationError, message: String(error) }).toEqual({ what, validation: true, message: expect.stringMatching(message) });
+      }
+      // A refused batch stores nothing, not even its valid groups.
+      expect(await ledger.getExportGroups(c, [good.groupKey])).toEqual([]);
+    });
+
+    it('lists by state and employee-week with keyset paging', async () => {
+      const c = freshConnection();
+      const groups = Array.from({ length: 25 }, (_, i) => plan(c, `E${i % 5}`, i < 15 ? WEEK : '2024-05-13', [[String(1000 + i), V1, 60]]));
+      await ledger.planExportGroups(groups);
+      const sent = groups.filter((_, i) => i % 4 === 0).map((g) => g.groupKey);
+      expect(await ledger.markExportGroups(c, sent, { state: 'sent' })).toBe(7);
+
+      const seen: string[] = [];
+      let afterKey: string | undefined;
+      for (;;) {
+        const page = await ledger.listExportGroups(c, { states: ['planned'], limit: 5, afterKey });
+        if (page.length === 0) break;
+        expect(page.length).toBeLessThanOrEqual(5);
+        seen.push(...page.map((g) => g.groupKey));
+        afterKey = page.at(-1)!.groupKey;
+      }
+      const planned = groups.map((g) => g.groupKey).filter((k) => !sent.includes(k));
+      expect(seen).toEqual([...planned].sort());
+      expect((await ledger.listExportGroups(c, { states: ['sent', 'confirmed'], limit: 100 })).map((g) => g.groupKey)).toEqual([...sent].sort());
+      const e1Week = groups.filter((g) => g.employeeId === 'E1' && g.weekStart === WEEK).map((g) => g.groupKey);
+      expect((await ledger.listExportGroups(c, { employeeId: 'E1', weekStart: WEEK, limit: 100 })).map((g) => g.groupKey)).toEqual([...e1Week].sort());
+      expect(e1Week).toHaveLength(3);
+      await expect(ledger.listExportGroups(c, { states: ['pending' as never], limit: 10 })).rejects.toThrow(ValidationError);
+    });
+
+    it('takes 3,000 groups in one call, past one statement’s bind-parameter budget on either database', async () => {
+      const c = freshConnection();
+      // 3,000 groups bind 45,000 parameters (over SQLite's 32,766); their 15,000 timesheets 75,000 (over PostgreSQL's 65,535).
+      const groups = Array.from({ length: 3000 }, (_, i) =>
+        plan(
+          c,
+          `E${i}`,
+          WEEK,
+          ['a', 'b', 'c', 'd', 'e'].map((s, k): [string, string, number] => [`${i}-${s}`, k % 2 ? V2 : V1, 30 + k]),
+        ),
+      );
+      const planned = await ledger.planExportGroups(groups);
+      expect(planned.map((g) => g.groupKey)).toEqual(groups.map((g) => g.groupKey));
+      expect(planned.every((g) => g.state === 'planned' && g.timesheets.length === 5 && g.totalMinutes === 160)).toBe(true);
+      expect(await ledger.planExportGroups(groups)).toEqual(planned);
+
+      const keys = groups.map((g) => g.groupKey);
+      expect(await ledger.markExportGroups(c, keys, { state: 'sent' })).toBe(3000);
+      expect(await ledger.confirmExportGroups(c, keys.map((groupKey, i) => ({ groupKey, sageRecordNo: String(50_000 + i) })))).toBe(3000);
+      const confirmed = await ledger.getExportGroups(c, keys);
+      expect(confirmed).toHaveLength(3000);
+      const recordNos = new Map(confirmed.map((g) => [g.groupKey, g.sageRecordNo]));
+      expect(keys.every((k, i) => recordNos.get(k) === String(50_000 + i))).toBe(true);
+
+      const ids = groups.flatMap((g) => g.timesheets.map((t) => t.assignarTimesheetId));
+      const exports = await ledger.exportsOfTimesheets(c, ids);
+      expect(exports).toHaveLength(15_000);
+      expect(exports.every((e) => e.state === 'confirmed')).toBe(true);
+      expect((await ledger.listExportGroups(c, { states: ['confirmed'], limit: 10_000 })).length).toBe(3000);
     });
   });
 

@@ -5,6 +5,7 @@ import { linkPayloadMigration } from './0002_link_payload';
 import { writeFailuresMigration } from './0003_write_failures';
 import { failingRecordsMigration } from './0004_failing_records';
 import { writerLeasesMigration } from './0005_writer_leases';
+import { exportGroupsMigration } from './0006_export_groups';
 
 /**
  * Every migration, in order. Add new ones at the end with the next number; never edit or reorder one
@@ -16,6 +17,7 @@ const MIGRATIONS: ReadonlyArray<readonly [name: string, build: (flavor: LedgerFl
   ['0003_write_failures', writeFailuresMigration],
   ['0004_failing_records', failingRecordsMigration],
   ['0005_writer_leases', writerLeasesMigration],
+  ['0006_export_groups', exportGroupsMigration],
 ];
 
 export const MIGRATION_NAMES: readonly string[] = MIGRATIONS.map(([name]) => name);
