@@ -1,4 +1,5 @@
 import type { ActivityDeps } from './deps';
+import { createExportActivities } from './export';
 import { createPreflightActivities } from './preflight';
 import { createSyncActivities } from './sync';
 
@@ -9,5 +10,6 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createPreflightActivities(deps),
     ...createSyncActivities(deps),
+    ...createExportActivities(deps),
   };
 }

@@ -2,3 +2,4 @@
 export { preflight } from './preflight';
 export { initialImport } from './initial-import';
 export { incrementalSync } from './incremental-sync';
+export { timesheetExport } from './timesheet-export';

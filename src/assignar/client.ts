@@ -3,9 +3,12 @@ import type { AssignarConfig } from '../config/schema';
 import { ConfigError } from '../errors';
 import { runBulk, type BulkOptions, type BulkResult } from './bulk';
 import type { Now, Sleep } from './clock';
-import { AssignarBadRequestError } from './errors';
+import { AssignarBadRequestError, AssignarMalformedResponseError } from './errors';
+import { encodeQuery } from './query';
 import { ReadableResource, WritableResource, type CallOptions, type Id } from './resource';
+import { describeIssues, ItemEnvelopeSchema } from './schemas';
 import {
+  CODED_WORKER_TIMES_PATH,
   itemPath,
   PROCESS_TIMESHEET_PATH,
   RESOURCES,
@@ -104,6 +107,23 @@ export class AssignarClient {
       if (err instanceof AssignarBadRequestError && /already processed/i.test(err.serverMessage ?? '')) return { id, alreadyProcessed: true };
       throw err;
     }
+  }
+
+  /**
+   * `GET /timesheets/coded-worker-times`: one worker's coded time (pay codes per activity entry) for the
+   * work dates from `startDate` to `endDate` (YYYY-MM-DD, inclusive). Returns the envelope's `data`
+   * unvalidated: the export validates each timesheet in it on its own (src/export/coded-times.ts).
+   */
+  async codedWorkerTimes(userId: Id, range: { startDate: string; endDate: string }, options: CallOptions = {}): Promise<unknown> {
+    const query = encodeQuery([
+      ['user_id', String(userId)],
+      ['start_date', range.startDate],
+      ['end_date', range.endDate],
+    ]);
+    const res = await this.#transport.send({ method: 'GET', path: CODED_WORKER_TIMES_PATH, query, signal: options.signal });
+    const env = ItemEnvelopeSchema.safeParse(res.json);
+    if (!env.success) throw new AssignarMalformedResponseError(describeIssues(env.error, 'body'), { method: 'GET', path: CODED_WORKER_TIMES_PATH, status: res.status });
+    return env.data.data;
   }
 
   /** Marks many timesheets processed; each result is that timesheet's outcome or typed error. */

@@ -25,6 +25,9 @@ export const FILTER_OPERATORS = [
   'ends_with',
   'between',
   'not_between',
+  // Column comparisons: the value is another field of the same record (reference §3.4).
+  'gt_col',
+  'lt_col',
 ] as const;
 export type FilterOperator = (typeof FILTER_OPERATORS)[number];
 
@@ -46,6 +49,9 @@ export interface FilterCondition {
   ends_with?: string;
   between?: readonly [FilterScalar, FilterScalar];
   not_between?: readonly [FilterScalar, FilterScalar];
+  /** `field__gt_col=other`: field greater than the record's `other` field. */
+  gt_col?: string;
+  lt_col?: string;
 }
 
 /**

@@ -58,6 +58,9 @@ export const RESOURCES = {
 /** `PUT /timesheets/{id}/process`: mark a timesheet processed (exported). */
 export const PROCESS_TIMESHEET_PATH = '/timesheets/{id}/process';
 
+/** `GET /timesheets/coded-worker-times?user_id=…&start_date=…&end_date=…`: a worker's pay codes. */
+export const CODED_WORKER_TIMES_PATH = '/timesheets/coded-worker-times';
+
 export type ResourceName = keyof typeof RESOURCES;
 
 export function itemPath(template: string, id: number | string): string {

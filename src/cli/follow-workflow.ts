@@ -3,8 +3,15 @@ import { rootCause } from '@temporalio/common';
 import type { Progress, RunSummary } from '../contracts/sync';
 import { countsTable, noticesText, progressLine } from './render';
 
+export interface FollowOptions {
+  json: boolean;
+  quiet?: boolean;
+  /** The readable summary of the finished run (default: counts per kind and outcome, then notices). */
+  render?: (summary: RunSummary) => Promise<string>;
+}
+
 /** Shows live progress of a long workflow (via its `progress` query) until it ends; returns its result. */
-export async function followWorkflow(handle: WorkflowHandle, opts: { json: boolean; quiet?: boolean }): Promise<RunSummary> {
+export async function followWorkflow(handle: WorkflowHandle, opts: FollowOptions): Promise<RunSummary> {
   const tty = process.stderr.isTTY && !opts.quiet;
   let last = '';
   const timer = setInterval(() => {
@@ -30,7 +37,7 @@ export async function followWorkflow(handle: WorkflowHandle, opts: { json: boole
     }
     if (tty) process.stderr.write('\n');
     if (opts.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
-    else process.stdout.write(`${countsTable(summary)}${noticesText(summary)}\n`);
+    else process.stdout.write(`${opts.render ? await opts.render(summary) : `${countsTable(summary)}${noticesText(summary)}`}\n`);
     return summary;
   } finally {
     clearInterval(timer);

@@ -1,6 +1,7 @@
 import { OUTCOMES } from '../contracts/outcomes';
 import type { Progress } from '../contracts/sync';
 import { describeHolder } from '../contracts/writer';
+import { exportProgressLine } from './render-export';
 
 const COLUMNS = ['seen', ...OUTCOMES] as const;
 
@@ -24,6 +25,8 @@ export function noticesText(progress: Pick<Progress, 'notices'>): string {
 export function progressLine(p: Progress): string {
   const who = `${p.workflow} ${p.connection}${p.dryRun ? ' (dry run)' : ''}`;
   if (p.waitingFor) return `${who}: waiting for ${describeHolder(p.waitingFor)} to finish writing to the connection`;
+  // Timesheets and the Sage Intacct timesheets made of them are not one tally.
+  if (p.workflow === 'timesheetExport') return exportProgressLine(p);
   const totals = Object.values(p.counts).reduce(
     (acc, c) => {
       acc.seen += c?.seen ?? 0;

@@ -24,6 +24,12 @@ export function embeddedDefaultConfig(): unknown {
           clientSecret: { env: 'ASSIGNAR_CLIENT_SECRET' },
           requestsPerSecond: 50,
         },
+        // The sandbox codes approved time with a typical award's pay codes; WET (inclement weather, a
+        // supervisor's override) is deliberately left unmapped, so its timesheets are held until mapped.
+        timesheets: {
+          timeTypes: { ORD: 'Regular', NIGHT: 'Night', OT15: 'Overtime 1.5', OT20: 'Overtime 2.0' },
+          equipmentCostType: 'EQP',
+        },
       },
     ],
   };

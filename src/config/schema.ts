@@ -137,6 +137,13 @@ export const TimesheetConfigSchema = z
     equipmentCostType: z.string().min(1).default('EQUIPMENT'),
     /** State the timesheet is created in, in Sage Intacct. */
     state: z.enum(['Draft', 'Submitted']).default('Submitted'),
+    /** A shift crossing local midnight is booked on its start date (false) or split at midnight (true). */
+    splitAtMidnight: z.boolean().default(false),
+    /**
+     * The Assignar statuses that count as approved. Default: every status starting with APPROVED
+     * (APPROVED, APPROVED_WITH_PAY_RATES, …; Assignar does not document the list).
+     */
+    approvedStatuses: z.array(z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'an Assignar status in upper snake case, e.g. APPROVED')).min(1).optional(),
   })
   .strict();
 export type TimesheetConfig = z.infer<typeof TimesheetConfigSchema>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EntityKindSchema, ENTITY_KINDS, type EntityKind } from '../config/schema';
+import { ENTITY_KINDS } from '../config/schema';
 
 /** Every record a run touches ends in exactly one of these, recorded in the ledger. */
 export const OUTCOMES = ['created', 'updated', 'unchanged', 'deactivated', 'adopted', 'drifted', 'held', 'failed'] as const;
@@ -22,18 +22,26 @@ export function addCounts(a: Counts, b: Partial<Counts>): Counts {
   return out;
 }
 
-export const CountsByEntitySchema = z.partialRecord(EntityKindSchema, CountsSchema);
-export type CountsByEntity = Partial<Record<EntityKind, Counts>>;
+/**
+ * What a run's outcomes are counted by: the master-data kinds (links), the Assignar timesheets an export
+ * reads, and the export groups it creates in Sage Intacct (one per Sage TIMESHEET).
+ */
+export const RECORD_KINDS = [...ENTITY_KINDS, 'timesheet', 'exportGroup'] as const;
+export const RecordKindSchema = z.enum(RECORD_KINDS);
+export type RecordKind = z.infer<typeof RecordKindSchema>;
+
+export const CountsByKindSchema = z.partialRecord(RecordKindSchema, CountsSchema);
+export type CountsByKind = Partial<Record<RecordKind, Counts>>;
 
 export { ENTITY_KINDS };
 
 /**
  * A run's counts from its ledger rows (one outcome per record per run): each outcome counted once, and
- * `seen` the records with an outcome. Kinds that are not entity kinds (timesheets) are left out.
+ * `seen` the records with an outcome.
  */
-export function countsFromOutcomeRows(rows: Partial<Record<string, Partial<Record<Outcome, number>>>>): CountsByEntity {
-  const out: CountsByEntity = {};
-  for (const kind of ENTITY_KINDS) {
+export function countsFromOutcomeRows(rows: Partial<Record<string, Partial<Record<Outcome, number>>>>): CountsByKind {
+  const out: CountsByKind = {};
+  for (const kind of RECORD_KINDS) {
     const byOutcome = rows[kind];
     if (!byOutcome) continue;
     const counts = emptyCounts();

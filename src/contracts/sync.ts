@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EntityKindSchema, ENTITY_KINDS, type EntityKind } from '../config/schema';
-import { CountsSchema } from './outcomes';
+import { CountsByKindSchema } from './outcomes';
 import { WriterHolderSchema } from './writer';
 
 /** Dependency order: a project needs its client's link, a work order its project's. */
@@ -78,7 +78,7 @@ const carryBase = {
   /** True once this chain holds the connection's writer lease (kept across continue-as-new). */
   writer: z.boolean(),
   cursor: z.string().nullable(),
-  counts: z.partialRecord(EntityKindSchema, CountsSchema),
+  counts: CountsByKindSchema,
   notices: z.array(z.string()).max(MAX_NOTICES),
   continuedRuns: z.number().int().nonnegative(),
 };
@@ -112,7 +112,9 @@ export const ProgressSchema = z.object({
   phase: z.string(),
   entity: EntityKindSchema.optional(),
   startedAt: z.string(),
-  counts: z.partialRecord(EntityKindSchema, CountsSchema),
+  counts: CountsByKindSchema,
+  /** Figures beyond record counts, e.g. an export's approved and exported minutes. */
+  totals: z.record(z.string(), z.number()).optional(),
   /** For the operator: things to act on, e.g. deactivations held by the mass-change guard. */
   notices: z.array(z.string()),
   /** While the run waits for another run of the connection to stop writing: that run. */
@@ -131,7 +133,7 @@ export type RunSummary = z.infer<typeof RunSummarySchema>;
 /** Small summaries the page activities return: never the records themselves. */
 export const PageResultSchema = z.object({
   nextCursor: z.string().nullable(),
-  counts: z.partialRecord(EntityKindSchema, CountsSchema),
+  counts: CountsByKindSchema,
   notices: z.array(z.string()).optional(),
 });
 export type PageResult = z.infer<typeof PageResultSchema>;

@@ -71,7 +71,7 @@ export interface ExportGroup {
    * unit): their minutes are approved but cannot be sent (QTY 0). A group with no lines cannot be created.
    */
   unbookedMinutesByDay: Record<LocalDate, number>;
-  /** Header DESCRIPTION: `Assignar timesheet(s) 12, 15, …`. */
+  /** Header DESCRIPTION: `Assignar timesheet(s) 12, 15, … [controlid]` (sageTimesheetDescription). */
   description: string;
 }
 
@@ -113,15 +113,22 @@ function likeness(a: Working, b: Working): number {
   );
 }
 
-function headerDescription(ids: readonly string[]): string {
+/**
+ * A Sage Intacct timesheet's DESCRIPTION: `Assignar timesheets 12, 15 [ts-…]`. The bracketed controlid is
+ * how a create Sage Intacct answers as already done is found again (the description is queried exactly),
+ * so it is never cut; the list of ids is, when long.
+ */
+export function sageTimesheetDescription(ids: readonly string[], controlId: string): string {
+  const tail = ` [${controlId}]`;
+  const budget = DESCRIPTION_MAX_CHARS - Array.from(tail).length;
   const head = ids.length === 1 ? 'Assignar timesheet ' : 'Assignar timesheets ';
   const full = head + ids.join(', ');
-  if (Array.from(full).length <= DESCRIPTION_MAX_CHARS) return full;
+  if (Array.from(full).length <= budget) return full + tail;
   for (let n = ids.length - 1; n > 0; n--) {
     const text = `${head}${ids.slice(0, n).join(', ')} (+${ids.length - n} more)`;
-    if (Array.from(text).length <= DESCRIPTION_MAX_CHARS) return text;
+    if (Array.from(text).length <= budget) return text + tail;
   }
-  return `${head.trim()} (${ids.length})`;
+  return `${head.trim()} (${ids.length})${tail}`;
 }
 
 /**
@@ -275,7 +282,7 @@ export function planExportGroups(lines: readonly ExportLine[], options: PlanOpti
       minutesByDay,
       qtyByDay,
       unbookedMinutesByDay,
-      description: headerDescription(timesheets.map((t) => t.id)),
+      description: sageTimesheetDescription(timesheets.map((t) => t.id), controlIdOf(key)),
     });
   }
   return groups.sort((a, b) => cmp(a.employeeId, b.employeeId) || cmp(a.weekStart, b.weekStart) || cmp(a.key, b.key));

@@ -125,14 +125,19 @@ export type TimesheetLinesResult = { ok: true; timesheetId: string; lines: Expor
 /** The longest DESCRIPTION sent, in Unicode code points (Sage Intacct does not document the limit; 400 is well inside its text fields). */
 export const DESCRIPTION_MAX_CHARS = 400;
 const MARKER = 'Assignar timesheet';
+/** Characters outside XML 1.0's Char production (lone surrogates included). */
+const NOT_IN_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
 /**
  * A line's DESCRIPTION: `Assignar timesheet 123` (so a Sage Intacct timesheet can be recognised after a
  * lost response), then `: ` and the comments verbatim when not blank; cut to DESCRIPTION_MAX_CHARS code
- * points (never inside a surrogate pair) ending in `…`. Escaping is the XML layer's job.
+ * points (never inside a surrogate pair) ending in `…`. Characters XML 1.0 cannot carry at all (control
+ * characters such as form feed, lone surrogates) become a space: Sage Intacct could not store them, and
+ * refusing the timesheet over a comment would hold payroll hours. Escaping the rest is the XML layer's job.
  */
 export function lineDescription(timesheetId: string, comments: string | null | undefined): string {
-  const text = comments && comments.trim() !== '' ? `${MARKER} ${timesheetId}: ${comments}` : `${MARKER} ${timesheetId}`;
+  const clean = comments?.replace(NOT_IN_XML, ' ');
+  const text = clean && clean.trim() !== '' ? `${MARKER} ${timesheetId}: ${clean}` : `${MARKER} ${timesheetId}`;
   const chars = Array.from(text);
   return chars.length <= DESCRIPTION_MAX_CHARS ? text : `${chars.slice(0, DESCRIPTION_MAX_CHARS - 1).join('')}…`;
 }
@@ -193,6 +198,7 @@ function placeEntry(
   entry: ActivityEntry | AssetEntry,
   minutes: number,
   ts: Timesheet,
+  shiftStart: string | undefined,
   options: TimesheetLineOptions,
   where: string,
   holds: Holds,
@@ -205,6 +211,9 @@ function placeEntry(
   }
   const instant = (s: string | null | undefined) => (has(s) && Number.isFinite(Date.parse(s)) ? s : undefined);
   const start = instant(entry.start_at);
+  // Not splitting, the whole shift is booked on the local date it started, even an entry that begins
+  // after midnight (the second activity of a night shift).
+  if (!split && shiftStart && tz) return [{ date: localDateOf(shiftStart, tz), minutes }];
   if (start && tz) return minutesByLocalDate(start, minutes, tz, split);
   const naive = has(entry.start_at_naive) ? NAIVE_RE.exec(entry.start_at_naive.trim()) : null;
   if (naive) {
@@ -390,6 +399,10 @@ export function buildTimesheetLines(input: unknown, lookups: ExportLookups, opti
     );
   }
 
+  // The shift's first minute: its earliest entry (else the timesheet's start).
+  const validInstant = (t: string | null | undefined): t is string => has(t) && Number.isFinite(Date.parse(t));
+  const entryStarts = [...(ts.activity_entries ?? []), ...(ts.asset_entries ?? [])].map((e) => e.start_at).filter(validInstant);
+  const shiftStart = entryStarts.length > 0 ? entryStarts.reduce((a, b) => (Date.parse(b) < Date.parse(a) ? b : a)) : validInstant(ts.start_datetime) ? ts.start_datetime : undefined;
   const timeTypeOf = (code: string): string | undefined => (Object.hasOwn(options.timeTypes ?? {}, code) ? options.timeTypes![code] : options.defaultTimeType);
   const description = lineDescription(timesheetId, ts.comments);
   const lines: ExportLine[] = [];
@@ -454,7 +467,7 @@ export function buildTimesheetLines(input: unknown, lookups: ExportLookups, opti
         );
       }
     }
-    const days = placeEntry(entry, minutes, ts, options, where, holds);
+    const days = placeEntry(entry, minutes, ts, shiftStart, options, where, holds);
     if (!days) return;
     for (const piece of intersect(
       days.map((d) => ({ minutes: d.minutes, v: d.date })),
@@ -494,7 +507,7 @@ export function buildTimesheetLines(input: unknown, lookups: ExportLookups, opti
         );
       }
     }
-    const days = placeEntry(entry, minutes, ts, options, where, holds);
+    const days = placeEntry(entry, minutes, ts, shiftStart, options, where, holds);
     if (!days || itemId === undefined) return;
     for (const d of days) {
       const draft: Draft = { kind: 'equipment', entryId, entryDate: d.date, minutes: d.minutes, itemId };

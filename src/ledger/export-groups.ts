@@ -314,9 +314,9 @@ async function selectGroups(db: Kysely<Database>, connection: string, groupKeys:
  * Records planned groups with their timesheets, in one transaction, and returns every given group as it
  * is now stored, in the order given. Idempotent: a key already stored keeps its state, RECORDNO, attempts
  * and timesheets, so a redone activity sees what was planned (and perhaps sent or confirmed) before. Only a
- * group that never reached Sage Intacct (planned or failed) takes new lines when they differ — the same
- * approved timesheets mapped again after a configuration or link fix — and is then resent under its own
- * controlid. A key given twice in one call counts once (the first).
+ * group that never reached Sage Intacct (planned or failed) is re-planned: it takes the new lines (the same
+ * approved timesheets mapped again after a configuration or link fix) and the planning run, and is then
+ * sent under its own controlid; a planned or failed group that no run re-plans is abandoned by the export. A key given twice in one call counts once (the first).
  */
 export async function planExportGroups(db: Kysely<Database>, plans: readonly ExportGroupPlan[]): Promise<ExportGroup[]> {
   const parsed = firstPerKey(parseInput(z.array(PlanSchema), plans, 'export groups'), (g) => keyOf(g.connection, g.groupKey));
@@ -367,8 +367,7 @@ export async function planExportGroups(db: Kysely<Database>, plans: readonly Exp
                 run_id: eb.ref('excluded.run_id'),
                 updated_at: eb.ref('excluded.updated_at'),
               }))
-              .where('export_groups.state', 'in', ['planned', 'failed'])
-              .where((eb) => eb('export_groups.lines', '<>', eb.ref('excluded.lines'))),
+              .where('export_groups.state', 'in', ['planned', 'failed']),
           )
           .returning(['connection', 'group_key'])
           .execute();

@@ -23,6 +23,7 @@ export type {
   TimesheetExportRecord,
 } from './export-groups';
 export { EXPORT_LINE_KINDS } from './export-groups';
+export type { ExportCandidate, ExportCandidateInput } from './export-candidates';
 export type { TrueupItem, TrueupItemInput, TrueupItemMark, ListTrueupItemsOptions, TrueupItemCounts } from './trueup-items';
 export {
   LINK_STATUSES,

@@ -9,6 +9,7 @@ import * as runs from './runs';
 import type { Database } from './schema';
 import type { RecordKind } from './values';
 import * as exportGroups from './export-groups';
+import * as candidates from './export-candidates';
 import * as trueup from './trueup-items';
 import * as watermarks from './watermarks';
 import * as failing from './failing-records';
@@ -98,6 +99,13 @@ export interface Ledger {
   /** How many of these were held. */
   releaseHeldTimesheets(connection: string, assignarTimesheetIds: readonly string[]): Promise<number>;
   listHeldTimesheets(connection: string, options: exportGroups.ListHeldTimesheetsOptions): Promise<exportGroups.HeldTimesheet[]>;
+  /** An export run's staging of the timesheets it read (dropped when the run ends). */
+  stageExportCandidates(rows: readonly candidates.ExportCandidateInput[]): Promise<void>;
+  listCandidateWorkers(connection: string, runId: string, options: { afterUserId?: string | null; limit: number }): Promise<string[]>;
+  getExportCandidates(connection: string, runId: string, assignarUserIds: readonly string[]): Promise<candidates.ExportCandidate[]>;
+  /** Holds of timesheets the run did not read (no longer approved and unprocessed) are forgotten; how many. */
+  releaseHoldsNotStaged(connection: string, runId: string): Promise<number>;
+  clearExportCandidates(connection: string, which: { runId: string } | { exceptRunId: string }): Promise<void>;
 
   upsertTrueupItems(rows: readonly trueup.TrueupItemInput[]): Promise<void>;
   listTrueupItems(connection: string, trueupId: string, options: trueup.ListTrueupItemsOptions): Promise<trueup.TrueupItem[]>;
@@ -274,6 +282,21 @@ class LedgerImpl implements Ledger {
   }
   async listHeldTimesheets(connection: string, options: exportGroups.ListHeldTimesheetsOptions) {
     return exportGroups.listHeldTimesheets(this.#db, connection, options);
+  }
+  async stageExportCandidates(rows: readonly candidates.ExportCandidateInput[]) {
+    return candidates.stageExportCandidates(this.#db, rows);
+  }
+  async listCandidateWorkers(connection: string, runId: string, options: { afterUserId?: string | null; limit: number }) {
+    return candidates.listCandidateWorkers(this.#db, connection, runId, options);
+  }
+  async getExportCandidates(connection: string, runId: string, assignarUserIds: readonly string[]) {
+    return candidates.getExportCandidates(this.#db, connection, runId, assignarUserIds);
+  }
+  async releaseHoldsNotStaged(connection: string, runId: string) {
+    return candidates.releaseHoldsNotStaged(this.#db, connection, runId);
+  }
+  async clearExportCandidates(connection: string, which: { runId: string } | { exceptRunId: string }) {
+    return candidates.clearExportCandidates(this.#db, connection, which);
   }
 
   async upsertTrueupItems(rows: readonly trueup.TrueupItemInput[]) {

@@ -161,6 +161,21 @@ export interface HeldTimesheetsTable {
   updated_at: string;
 }
 
+/** An approved timesheet one export run read and will plan (migration 0007); dropped when the run ends. */
+export interface ExportCandidatesTable {
+  connection: string;
+  run_id: string;
+  assignar_timesheet_id: string;
+  /** '' when the timesheet names no worker. */
+  assignar_user_id: string;
+  version: string;
+  /** approved | corrections */
+  stream: string;
+  /** JSON: the timesheet as read. */
+  body: string;
+  created_at: string;
+}
+
 export interface TrueupItemsTable {
   connection: string;
   trueup_id: string;
@@ -195,6 +210,7 @@ export interface Database {
   export_groups: ExportGroupsTable;
   export_group_timesheets: ExportGroupTimesheetsTable;
   held_timesheets: HeldTimesheetsTable;
+  export_candidates: ExportCandidatesTable;
   trueup_items: TrueupItemsTable;
   writer_leases: WriterLeasesTable;
 }

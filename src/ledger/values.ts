@@ -33,10 +33,7 @@ export const TRUEUP_ITEM_STATUSES = ['proposed', 'approved', 'rejected', 'applie
 export const TrueupItemStatusSchema = z.enum(TRUEUP_ITEM_STATUSES);
 export type TrueupItemStatus = z.infer<typeof TrueupItemStatusSchema>;
 
-/** Master-data kinds (links) plus the Assignar-owned timesheets (outcomes, watermarks). */
-export const RECORD_KINDS = [...ENTITY_KINDS, 'timesheet'] as const;
-export const RecordKindSchema = z.enum(RECORD_KINDS);
-export type RecordKind = z.infer<typeof RecordKindSchema>;
+export { RECORD_KINDS, RecordKindSchema, type RecordKind } from '../contracts/outcomes';
 export const LinkKindSchema = z.enum(ENTITY_KINDS);
 
 /** Any JSON value (objects, arrays, strings, numbers, booleans, null). */

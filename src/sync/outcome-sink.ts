@@ -1,5 +1,5 @@
 import type { EntityKind } from '../config/schema';
-import { emptyCounts, type Counts, type CountsByEntity, type Outcome } from '../contracts/outcomes';
+import { emptyCounts, type Counts, type CountsByKind, type Outcome } from '../contracts/outcomes';
 import type { FailingRecordInput, Json, RecordOutcomeInput } from '../ledger';
 import type { SyncContext } from './sync-context';
 
@@ -32,7 +32,7 @@ export class OutcomeSink {
   private readonly rows: RecordOutcomeInput[] = [];
   private readonly failing: FailingRecordInput[] = [];
   private readonly landed = new Map<EntityKind, string[]>();
-  private readonly counts: CountsByEntity = {};
+  private readonly counts: CountsByKind = {};
 
   constructor(private readonly ctx: Pick<SyncContext, 'runId' | 'connection' | 'ledger' | 'dryRun'>) {}
 
@@ -71,7 +71,7 @@ export class OutcomeSink {
     return (this.counts[kind] ??= emptyCounts());
   }
 
-  async flush(): Promise<CountsByEntity> {
+  async flush(): Promise<CountsByKind> {
     if (this.rows.length) await this.ctx.ledger.recordOutcomes(this.rows.splice(0));
     for (const [kind, keys] of this.landed) await this.ctx.ledger.clearFailingRecords(this.ctx.connection.id, kind, keys);
     this.landed.clear();

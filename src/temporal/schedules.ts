@@ -8,6 +8,9 @@ const DAY: Record<Weekday, DayOfWeek> = {
 
 export type ScheduledWorkflow = 'incrementalSync' | 'timesheetExport';
 
+/** Every workflow a connection runs on a Schedule; each starts with `{connection}` only. */
+export const SCHEDULED_WORKFLOWS: readonly ScheduledWorkflow[] = ['incrementalSync', 'timesheetExport'];
+
 /** Schedule IDs are deterministic per connection, like workflow IDs. */
 export function scheduleId(workflow: ScheduledWorkflow, connection: string): string {
   return `${workflow}/${connection}`;
@@ -24,7 +27,7 @@ export function scheduleSpec(times: string[], days: Weekday[], timeZone: string)
 }
 
 /** The desired Schedules of one connection, from its configuration. */
-export function desiredSchedules(connection: ConnectionConfig, workflows: ScheduledWorkflow[]): Array<ScheduleOptions & { workflow: ScheduledWorkflow }> {
+export function desiredSchedules(connection: ConnectionConfig, workflows: readonly ScheduledWorkflow[]): Array<ScheduleOptions & { workflow: ScheduledWorkflow }> {
   return workflows.map((workflow) => {
     const cfg = connection.schedules[workflow];
     return {
@@ -51,7 +54,7 @@ export interface ApplyResult {
 }
 
 /** Creates each Schedule, or updates it in place when it exists (spec, action, policies, paused state). */
-export async function applySchedules(client: Client, connection: ConnectionConfig, workflows: ScheduledWorkflow[]): Promise<ApplyResult[]> {
+export async function applySchedules(client: Client, connection: ConnectionConfig, workflows: readonly ScheduledWorkflow[] = SCHEDULED_WORKFLOWS): Promise<ApplyResult[]> {
   const results: ApplyResult[] = [];
   for (const desired of desiredSchedules(connection, workflows)) {
     const handle = client.schedule.getHandle(desired.scheduleId);

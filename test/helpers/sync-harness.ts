@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { createSyncActivities } from '../../activities/sync';
+import { createActivities } from '../../activities';
 import { embeddedDefaultConfig } from '../../src/config/embedded-default';
 import { getConnection, parseConfig, type AppConfig, type ConnectionConfig } from '../../src/config';
 import type { RunSummary } from '../../src/contracts/sync';
@@ -13,6 +13,8 @@ import { ConnectionClients } from '../../src/runtime/connection-clients';
 import { startAssignarSandbox, type AssignarSandbox, type AssignarSandboxOptions } from '../../src/sandbox/assignar';
 import { startSageSandbox, type SageSandbox, type SageSandboxOptions } from '../../src/sandbox/sage';
 import { createWorker } from '../../src/temporal/worker';
+
+export type RunnableWorkflow = 'initialImport' | 'incrementalSync' | 'timesheetExport';
 
 export interface HarnessOptions {
   sage?: SageSandboxOptions;
@@ -78,12 +80,12 @@ export class SyncHarness {
       connection: this.env.nativeConnection,
       namespace: 'default',
       taskQueue: this.taskQueue,
-      activities: createSyncActivities({ config: this.config, clients, ledger: this.ledger }),
+      activities: createActivities({ config: this.config, clients, ledger: this.ledger }),
     });
     this.running = this.worker.run();
   }
 
-  async run(workflowType: 'initialImport' | 'incrementalSync', input: Record<string, unknown> = {}): Promise<RunSummary> {
+  async run(workflowType: RunnableWorkflow, input: Record<string, unknown> = {}): Promise<RunSummary> {
     this.runs += 1;
     return this.env.client.workflow.execute(workflowType, {
       taskQueue: this.taskQueue,
@@ -93,7 +95,7 @@ export class SyncHarness {
   }
 
   /** Starts a workflow without waiting for it (to run two at once); the id defaults to a fresh one per call. */
-  async start(workflowType: 'initialImport' | 'incrementalSync', input: Record<string, unknown> = {}, workflowId?: string): Promise<WorkflowHandle<(...args: unknown[]) => Promise<RunSummary>>> {
+  async start(workflowType: RunnableWorkflow, input: Record<string, unknown> = {}, workflowId?: string): Promise<WorkflowHandle<(...args: unknown[]) => Promise<RunSummary>>> {
     this.runs += 1;
     return this.env.client.workflow.start<(...args: unknown[]) => Promise<RunSummary>>(workflowType, {
       taskQueue: this.taskQueue,

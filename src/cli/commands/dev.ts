@@ -11,6 +11,7 @@ import { createTemporalClient } from '../../temporal/client';
 import { temporalTarget } from '../../temporal/connection';
 import { cliContext } from '../context';
 import { devConnection } from '../dev-connection';
+import { devExport } from '../dev-export';
 import { followWorkflow } from '../follow-workflow';
 
 const DATA_DIR = '.data';
@@ -22,12 +23,13 @@ function say(message: string): void {
 /**
  * `npm start`: the whole first run on one machine. A Temporal dev server (reused when one answers),
  * both sandboxes seeded with demo data (persisted under .data/ so a second start sees the same tenant),
- * a worker, the schedules, and the initial import with live progress. Ctrl-C stops everything cleanly.
+ * a worker, the schedules, the initial import with live progress, one sync, then a week of field activity
+ * in Assignar and one timesheet export. Ctrl-C stops everything cleanly.
  */
 export function registerDevCommand(program: Command): void {
   program
     .command('dev')
-    .description('first run: Temporal dev server + Web UI, sandboxes with demo data, worker, schedules, and the initial import')
+    .description('first run: Temporal dev server + Web UI, sandboxes with demo data, worker, schedules, the initial import, a sync, and a timesheet export of a week of field activity')
     .option('--connection <id>', 'connection to import (default: the sandbox connection, `sandboxCredentials: true`; naming one runs dev on it even when it is not a sandbox)')
     .action(async (opts, command: Command) => {
       const config = cliContext(command).config();
@@ -64,7 +66,8 @@ export function registerDevCommand(program: Command): void {
       process.on('SIGTERM', onSignal);
 
       const client = await createTemporalClient(target);
-      for (const r of await applySchedules(client, connection, ['incrementalSync'])) say(`schedule ${r.scheduleId} ${r.action}`);
+      for (const r of await applySchedules(client, connection)) say(`schedule ${r.scheduleId} ${r.action}`);
+      const workflowUrl = (id: string) => `${server.uiUrl}/namespaces/${target.namespace}/workflows/${encodeURIComponent(id)}`;
 
       const id = workflowId('initialImport', connection.id);
       const handle = await client.workflow.start('initialImport', {
@@ -73,7 +76,7 @@ export function registerDevCommand(program: Command): void {
         args: [{ connection: connection.id }],
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
       });
-      say(`initial import running: ${server.uiUrl}/namespaces/${target.namespace}/workflows/${encodeURIComponent(id)}`);
+      say(`initial import running: ${workflowUrl(id)}`);
       const summary = await followWorkflow(handle, { json: false });
       const written = Object.values(summary.counts).reduce((n, c) => n + (c ? c.created + c.updated + c.adopted + c.deactivated : 0), 0);
       const failed = Object.values(summary.counts).reduce((n, c) => n + (c?.failed ?? 0), 0);
@@ -84,7 +87,13 @@ export function registerDevCommand(program: Command): void {
       say('triggering the incremental sync schedule once (what runs at 06:00, 12:00 and 18:00):');
       const sync = await triggerSchedule(client, scheduleId('incrementalSync', connection.id));
       if (sync) await followWorkflow(sync, { json: false });
-      say(`next: Temporal Web UI ${server.uiUrl} · schedules: npx intacct-assignar schedules list · sync now: npx intacct-assignar sync --wait · what is failing or held now: npx intacct-assignar report`);
+
+      // What the daily export will do with a week of field work: approved timesheets to Sage Intacct.
+      await devExport({ client, config, connection, workflowUrl, say });
+      say(
+        `next: Temporal Web UI ${server.uiUrl} · schedules: npx intacct-assignar schedules list · sync now: npx intacct-assignar sync --wait · ` +
+          `export now: npx intacct-assignar export --wait · what is failing or held now: npx intacct-assignar report (timesheets: --kind timesheet)`,
+      );
       say(`the worker keeps serving the schedules; Ctrl-C to stop`);
       await running;
     });

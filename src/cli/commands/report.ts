@@ -1,18 +1,13 @@
 import type { Command } from 'commander';
 import { OUTCOMES, type Outcome } from '../../contracts/outcomes';
-import { ledgerOptionsFromEnv, openLedger, RECORD_KINDS, type Ledger, type RecordKind, type RecordOutcome, type Run } from '../../ledger';
+import { ledgerOptionsFromEnv, openLedger, RECORD_KINDS, type ExportGroup, type Ledger, type RecordKind, type RecordOutcome, type Run } from '../../ledger';
 import { NEEDS_ATTENTION, type CurrentOutcome } from '../../ledger/outcomes';
 import { endStaleRuns } from '../../runtime/run-liveness';
 import { createTemporalClient } from '../../temporal/client';
 import { intOption } from '../options';
 import { cliContext, pickConnection } from '../context';
-
-function table(header: string[], cells: string[][]): string {
-  const last = header.length - 1;
-  const widths = header.slice(0, last).map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const line = (c: string[]) => [...c.slice(0, last).map((v, i) => v.padEnd(widths[i])), c[last]].join('  ').trimEnd();
-  return [line(header), ...cells.map(line)].join('\n');
-}
+import { exportGroupsText, groupForJson, heldTimesheetsText, UNPROCESSED_GROUP_STATES } from '../render-export-backlog';
+import { table } from '../table';
 
 function runTable(rows: RecordOutcome[]): string {
   return table(['kind', 'record', 'sage id', 'assignar id', 'outcome', 'reason'], rows.map((r) => [r.kind, r.recordKey, r.sageId ?? '', r.assignarId ?? '', r.outcome, r.reason ?? '']));
@@ -61,7 +56,7 @@ export function registerReportCommand(program: Command): void {
     .option('--run <id>', 'one run (the first workflow run id of an import or sync): its per-record outcomes')
     .option('--connection <id>', 'connection id (default: the only one configured)')
     .option('--outcome <list>', `only these outcomes, comma-separated (${OUTCOMES.join(', ')}); default without --run: ${NEEDS_ATTENTION.join(', ')}`)
-    .option('--kind <kind>', `only this kind (${RECORD_KINDS.join(', ')})`)
+    .option('--kind <kind>', `only this kind (${RECORD_KINDS.join(', ')}); without --run, timesheet also lists the timesheets held now and the export groups not yet processed, exportGroup the latter`)
     .option('--limit <n>', 'at most this many records', intOption, 1000)
     .option('--json', 'one JSON object: the run(s), counts per entity and outcome, and the records', false)
     .action(async (opts, command: Command) => {
@@ -119,8 +114,16 @@ async function reportNow(ledger: Ledger, connection: string, opts: ReportOptions
   const lastCompleted = recent.find((r) => r.status === 'completed' && !r.dryRun);
   // Runs that ended badly since the last good one, and any still running: the rest is history.
   const unfinished = recent.filter((r) => r.status === 'running' || (r.status !== 'completed' && (!lastCompleted || r.startedAt > lastCompleted.startedAt)));
+  const backlog = await exportBacklog(ledger, connection, opts);
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify({ connection, outcomes, counts, records, latestRun: recent[0] ?? null, unfinishedRuns: unfinished })}\n`);
+    const extra = backlog
+      ? {
+          ...(backlog.held ? { heldTimesheets: backlog.held.rows, heldTimesheetsTruncated: backlog.held.more } : {}),
+          exportGroups: backlog.groups.rows.map(groupForJson),
+          exportGroupsTruncated: backlog.groups.more,
+        }
+      : {};
+    process.stdout.write(`${JSON.stringify({ connection, outcomes, counts, records, ...extra, latestRun: recent[0] ?? null, unfinishedRuns: unfinished })}\n`);
     return;
   }
   if (recent.length === 0) {
@@ -134,7 +137,45 @@ async function reportNow(ledger: Ledger, connection: string, opts: ReportOptions
     ...countsLines(counts),
   ];
   if (records.length) lines.push('', currentTable(records));
+  if (backlog?.held) lines.push('', heldTimesheetsText(connection, backlog.held.rows, backlog.held.more));
+  if (backlog) lines.push('', exportGroupsText(connection, backlog.groups.rows, backlog.groups.more));
   if (unfinished.length) lines.push('', 'Runs that did not complete:', ...unfinished.map((r) => `  ${runLine(r)}`));
   lines.push('', `Latest run: ${runLine(recent[0])}`, `One run's outcomes: intacct-assignar report --run ${recent[0].runId}`, '');
   process.stdout.write(lines.join('\n'));
+}
+
+/** The ledger's page limit; one more row than shown tells whether the list was cut. */
+const MAX_PAGE = 10_000;
+
+interface Page<T> {
+  rows: T[];
+  more: boolean;
+}
+
+async function page<T>(limit: number, read: (limit: number) => Promise<T[]>): Promise<Page<T>> {
+  const shown = Math.max(1, Math.min(limit, MAX_PAGE - 1));
+  const rows = await read(shown + 1);
+  return { rows: rows.slice(0, shown), more: rows.length > shown };
+}
+
+/**
+ * For timesheets, what the export ledger holds now beside the outcomes: the timesheets held (with why) and
+ * the export groups — Sage Intacct timesheets — not yet processed. Undefined for other kinds.
+ */
+async function exportBacklog(ledger: Ledger, connection: string, opts: ReportOptions) {
+  if (opts.kind !== 'timesheet' && opts.kind !== 'exportGroup') return undefined;
+  const held = opts.kind === 'timesheet' ? await page(opts.limit, (limit) => ledger.listHeldTimesheets(connection, { limit })) : undefined;
+  // State by state, failed first, so a cut list keeps what needs an operator.
+  const groups: Page<ExportGroup> = { rows: [], more: false };
+  for (const state of UNPROCESSED_GROUP_STATES) {
+    const left = opts.limit - groups.rows.length;
+    if (left <= 0) {
+      groups.more ||= (await ledger.listExportGroups(connection, { states: [state], limit: 1 })).length > 0;
+      continue;
+    }
+    const part = await page(left, (limit) => ledger.listExportGroups(connection, { states: [state], limit }));
+    groups.rows.push(...part.rows);
+    groups.more ||= part.more;
+  }
+  return { held, groups };
 }

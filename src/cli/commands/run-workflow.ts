@@ -2,8 +2,13 @@ import { WorkflowIdConflictPolicy, type Client, type WorkflowHandle } from '@tem
 import type { Command } from 'commander';
 import { TASK_QUEUE, workflowId } from '../../temporal/constants';
 import { scheduleId, triggerSchedule, type ScheduledWorkflow } from '../../temporal/schedules';
+import type { AppConfig } from '../../config';
+import type { RunSummary } from '../../contracts/sync';
 import { cliContext, pickConnection } from '../context';
+import { readExportOutcomes } from '../export-outcomes';
 import { followWorkflow } from '../follow-workflow';
+import { noticesText } from '../render';
+import { renderExportSummary } from '../render-export';
 import { intOption } from '../options';
 
 interface RunSpec {
@@ -12,11 +17,28 @@ interface RunSpec {
   description: string;
   /** "Sync now" triggers the connection's Schedule when it exists, so its overlap policy applies. */
   viaSchedule?: ScheduledWorkflow;
+  /** The readable summary of a finished run (default: counts per kind and outcome). */
+  render?: (config: AppConfig, summary: RunSummary) => Promise<string>;
+}
+
+/** Rows per list in the export summary (the rest is counted and pointed to `report`). */
+const EXPORT_SUMMARY_ROWS = 200;
+
+async function exportSummary(config: AppConfig, summary: RunSummary): Promise<string> {
+  const outcomes = await readExportOutcomes(config, summary, EXPORT_SUMMARY_ROWS);
+  return `${renderExportSummary(summary, outcomes, { maxRows: EXPORT_SUMMARY_ROWS })}${noticesText(summary)}`;
 }
 
 export const RUNNABLE: RunSpec[] = [
   { name: 'import', workflowType: 'initialImport', description: 'start (or join) the initial import of every enabled entity' },
   { name: 'sync', workflowType: 'incrementalSync', description: 'sync now: trigger the incremental sync schedule (or start the workflow)', viaSchedule: 'incrementalSync' },
+  {
+    name: 'export',
+    workflowType: 'timesheetExport',
+    description: 'export now: approved Assignar timesheets to Sage Intacct; triggers the timesheet export schedule (or starts the workflow); with --dry-run lists the timesheets it would create and what it would hold',
+    viaSchedule: 'timesheetExport',
+    render: exportSummary,
+  },
 ];
 
 interface RunOptions {
@@ -60,7 +82,7 @@ export function registerRunCommands(program: Command): void {
       .option('--dry-run', 'classify and record the plan; write nothing to either system', false)
       .option('--wait', 'show progress and print the outcome summary', false)
       .option('--json', 'with --wait: print the summary as one JSON object', false)
-      .option('--wait-for-writer <seconds>', 'how long to wait for another import or sync of the connection to finish writing (default 1800; 0 refuses at once)', intOption);
+      .option('--wait-for-writer <seconds>', 'how long to wait for another import, sync, export or true-up of the connection to finish writing (default 1800; 0 refuses at once)', intOption);
     if (spec.workflowType === 'incrementalSync') {
       command.option('--confirm-deactivations', 'apply the deactivations the mass-change guard held (starts the workflow directly, not through the schedule)', false);
     }
@@ -72,7 +94,8 @@ export function registerRunCommands(program: Command): void {
         const { handle, how } = await startOrJoin(client, spec, connection, { dryRun: opts.dryRun, confirmDeactivations: opts.confirmDeactivations, waitForWriter: opts.waitForWriter });
         const runId = (await handle.describe()).runId;
         process.stderr.write(`${spec.workflowType} for ${connection}: ${how} (run ${runId})\n`);
-        if (opts.wait) await followWorkflow(handle, { json: opts.json });
+        const render = spec.render ? (summary: RunSummary) => spec.render!(ctx.config(), summary) : undefined;
+        if (opts.wait) await followWorkflow(handle, { json: opts.json, render });
       } finally {
         await ctx.close();
       }

@@ -1,14 +1,12 @@
 import type { Command } from 'commander';
-import { applySchedules, type ScheduledWorkflow } from '../../temporal/schedules';
+import { applySchedules, SCHEDULED_WORKFLOWS } from '../../temporal/schedules';
 import { cliContext, pickConnection } from '../context';
-
-const SCHEDULED: ScheduledWorkflow[] = ['incrementalSync'];
 
 export function registerSchedulesCommand(program: Command): void {
   const schedules = program.command('schedules').description('Temporal Schedules for the recurring workflows');
   schedules
     .command('apply')
-    .description('create or update the Schedules of a connection (or all) from configuration')
+    .description(`create or update the Schedules of a connection (or all) from configuration: ${SCHEDULED_WORKFLOWS.join(', ')}`)
     .option('--connection <id>', 'connection id (default: every configured connection)')
     .action(async (opts, command: Command) => {
       const ctx = cliContext(command);
@@ -17,7 +15,7 @@ export function registerSchedulesCommand(program: Command): void {
         const ids = opts.connection ? [pickConnection(ctx, opts.connection)] : ctx.config().connections.map((c) => c.id);
         for (const id of ids) {
           const connection = ctx.config().connections.find((c) => c.id === id)!;
-          for (const r of await applySchedules(client, connection, SCHEDULED)) process.stdout.write(`${r.scheduleId}: ${r.action}\n`);
+          for (const r of await applySchedules(client, connection, SCHEDULED_WORKFLOWS)) process.stdout.write(`${r.scheduleId}: ${r.action}\n`);
         }
       } finally {
         await ctx.close();

@@ -6,6 +6,7 @@ import { writeFailuresMigration } from './0003_write_failures';
 import { failingRecordsMigration } from './0004_failing_records';
 import { writerLeasesMigration } from './0005_writer_leases';
 import { exportGroupsMigration } from './0006_export_groups';
+import { exportCandidatesMigration } from './0007_export_candidates';
 
 /**
  * Every migration, in order. Add new ones at the end with the next number; never edit or reorder one
@@ -18,6 +19,7 @@ const MIGRATIONS: ReadonlyArray<readonly [name: string, build: (flavor: LedgerFl
   ['0004_failing_records', failingRecordsMigration],
   ['0005_writer_leases', writerLeasesMigration],
   ['0006_export_groups', exportGroupsMigration],
+  ['0007_export_candidates', exportCandidatesMigration],
 ];
 
 export const MIGRATION_NAMES: readonly string[] = MIGRATIONS.map(([name]) => name);

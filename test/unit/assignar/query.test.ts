@@ -27,6 +27,7 @@ describe('Assignar list query string', () => {
       d: { in: ['admin', 'manager', 7], not_in: ['hr', 'legal'] },
       e: { substring: 'john', starts_with: 'adm', ends_with: '.com' },
       f: { between: ['2023-01-01', d], not_between: [18, 65] },
+      g: { gt_col: 'processed_at', lt_col: 'created_at' },
     });
     expect(params).toEqual([
       ['a', 'x'],
@@ -44,6 +45,8 @@ describe('Assignar list query string', () => {
       ['e__ends_with', '.com'],
       ['f__between', '2023-01-01,2025-01-02T03:04:05.000Z'],
       ['f__not_between', '18,65'],
+      ['g__gt_col', 'processed_at'],
+      ['g__lt_col', 'created_at'],
     ]);
     const used = new Set(params.map(([k]) => (k.includes('__') ? k.split('__')[1] : 'eq')));
     expect([...used].sort()).toEqual([...FILTER_OPERATORS].sort());

@@ -1,6 +1,6 @@
 import { controlIdOf, exportGroupKey } from '../../../src/export/group-key';
 import type { Rounding } from '../../../src/export/hours';
-import { groupKeysByTimesheet, planExportGroups, type ExportGroup, type PlanOptions } from '../../../src/export/plan-groups';
+import { groupKeysByTimesheet, planExportGroups, sageTimesheetDescription, type ExportGroup, type PlanOptions } from '../../../src/export/plan-groups';
 import { buildTimesheetLines, type ExportLine } from '../../../src/export/timesheet-lines';
 import { activityEntry, assetEntry, lookupsOf, OPTIONS, prng, tables, timesheet } from './fixtures';
 
@@ -57,8 +57,8 @@ describe('planExportGroups: grouping', () => {
       minutesByDay: { '2026-03-02': 480, '2026-03-04': 450 },
       qtyByDay: { '2026-03-02': 8, '2026-03-04': 7.5 },
       unbookedMinutesByDay: {},
-      description: 'Assignar timesheets 10, 11',
     });
+    expect(first.description).toBe(`Assignar timesheets 10, 11 [${first.controlId}]`);
     expect(first.lines.map((l) => [l.entryDate, l.qty])).toEqual([
       ['2026-03-02', 8],
       ['2026-03-04', 7.5],
@@ -67,7 +67,7 @@ describe('planExportGroups: grouping', () => {
 
   test('per timesheet: one group per Assignar timesheet, same week start', () => {
     const groups = planExportGroups(week, { ...PLAN, grouping: 'timesheet' });
-    const rows = groups.map((g) => [g.timesheets.map((t) => t.id).join(), g.employeeId, g.weekStart, g.description]);
+    const rows = groups.map((g) => [g.timesheets.map((t) => t.id).join(), g.employeeId, g.weekStart, g.description.replace(` [${g.controlId}]`, '')]);
     expect(rows.sort()).toEqual([
       ['10', 'E1', '2026-03-02', 'Assignar timesheet 10'],
       ['11', 'E1', '2026-03-02', 'Assignar timesheet 11'],
@@ -332,3 +332,15 @@ describe('planExportGroups: seeded random cases', () => {
 function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
+
+describe('sageTimesheetDescription', () => {
+  test('keeps the controlid whole and cuts the id list to fit', () => {
+    const control = `ts-${'a'.repeat(48)}`;
+    const ids = Array.from({ length: 200 }, (_, i) => String(100000 + i));
+    const text = sageTimesheetDescription(ids, control);
+    expect(Array.from(text).length).toBeLessThanOrEqual(400);
+    expect(text.endsWith(` [${control}]`)).toBe(true);
+    expect(text).toMatch(/^Assignar timesheets 100000, 100001, .* \(\+\d+ more\) \[/);
+    expect(sageTimesheetDescription(['7'], control)).toBe(`Assignar timesheet 7 [${control}]`);
+  });
+});

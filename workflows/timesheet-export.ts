@@ -1,0 +1,110 @@
+import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { createExportActivities } from '../activities/export';
+import { EXPORT_PHASES, EXPORT_STREAMS, ExportCarrySchema, ExportInputSchema, ExportPageResultSchema, type ExportCarry, type ExportPageResult } from '../src/contracts/export';
+import type { Progress, RunSummary } from '../src/contracts/sync';
+import type { WriterHolder } from '../src/contracts/writer';
+import { accountedRun } from './accounted-run';
+import { LEDGER_ACTIVITY, PAGE_ACTIVITY } from './activity-options';
+import { withConnectionWriter } from './connection-writer';
+import { progressQuery } from './messages';
+import { parseInput, readCarry } from './parse-input';
+import { addPage } from './run-progress';
+
+type ExportActivities = ReturnType<typeof createExportActivities>;
+const pages = proxyActivities<ExportActivities>(PAGE_ACTIVITY);
+const ledger = proxyActivities<ExportActivities>(LEDGER_ACTIVITY);
+
+/**
+ * The timesheet export (scheduled daily, or "export now"), as the connection's only writer (a dry run takes
+ * no lease and stops after planning): (1) collect approved, unprocessed timesheets — and processed ones
+ * corrected since — into the run's staging, page by page; (2) plan them a batch of workers at a time into
+ * export groups, one Sage Intacct timesheet per employee-week, holding what cannot go with its reason;
+ * (3) send the groups, many per request, exactly once (deterministic controlids with uniqueid); (4) mark
+ * the timesheets of confirmed groups processed in Assignar. The ledger holds every group's state, so a
+ * crash anywhere resumes where it stopped and never sends twice.
+ */
+export async function timesheetExport(rawInput: unknown, rawCarry?: unknown): Promise<RunSummary> {
+  const input = parseInput(ExportInputSchema, rawInput, 'timesheetExport');
+  const info = workflowInfo();
+  const carry: ExportCarry = readCarry(ExportCarrySchema, rawCarry, 'timesheetExport') ?? {
+    runId: info.runId,
+    startedAt: new Date(info.startTime).toISOString(),
+    writer: false,
+    phase: 'collect',
+    index: 0,
+    cursor: null,
+    counts: {},
+    totals: {},
+    notices: [],
+    continuedRuns: 0,
+  };
+  let waitingFor: WriterHolder | undefined;
+  const base = { connection: input.connection, runId: carry.runId, dryRun: input.dryRun };
+  const progress = (): Progress => ({
+    workflow: 'timesheetExport',
+    connection: input.connection,
+    runId: carry.runId,
+    dryRun: input.dryRun,
+    phase: waitingFor ? 'waiting' : carry.phase,
+    startedAt: carry.startedAt,
+    counts: carry.counts,
+    totals: carry.totals,
+    notices: carry.notices,
+    waitingFor,
+    done: carry.phase === 'done',
+  });
+  setHandler(progressQuery, progress);
+
+  const isDone = () => carry.phase === 'done';
+  const nextPhase = () => {
+    carry.phase = input.dryRun && carry.phase === 'build' ? 'done' : EXPORT_PHASES[EXPORT_PHASES.indexOf(carry.phase) + 1];
+    carry.index = 0;
+    carry.cursor = null;
+  };
+  const take = (raw: ExportPageResult) => {
+    const page = ExportPageResultSchema.parse(raw);
+    addPage(carry, page);
+    for (const [k, v] of Object.entries(page.totals ?? {})) carry.totals[k] = Math.round(((carry.totals[k] ?? 0) + v) * 10_000) / 10_000;
+    carry.cursor = page.nextCursor;
+    return page.nextCursor;
+  };
+
+  const work = async () => {
+    if (carry.phase === 'collect' && carry.index === 0 && carry.cursor === null) await ledger.prepareExport(base);
+    let pagesThisRun = 0;
+    while (!isDone()) {
+      const args = { ...base, cursor: carry.cursor };
+      if (carry.phase === 'collect') {
+        const stream = EXPORT_STREAMS[carry.index];
+        if (stream === undefined) {
+          nextPhase();
+          continue;
+        }
+        if (take(await pages.collectTimesheetsPage({ ...args, stream })) === null) carry.index += 1;
+      } else if (carry.phase === 'build') {
+        if (take(await pages.planExportBatch(args)) === null) nextPhase();
+      } else if (carry.phase === 'send') {
+        if (take(await pages.sendExportBatch(args)) === null) nextPhase();
+      } else if (take(await pages.processExportBatch(args)) === null) nextPhase();
+      pagesThisRun += 1;
+      if (!isDone() && (pagesThisRun >= input.pagesPerRun || workflowInfo().continueAsNewSuggested)) {
+        await condition(allHandlersFinished);
+        await continueAsNew<typeof timesheetExport>(input, { ...carry, continuedRuns: carry.continuedRuns + 1 });
+      }
+    }
+    await ledger.finishExport(base);
+  };
+
+  return accountedRun({ start: { connection: input.connection, runId: carry.runId, dryRun: input.dryRun, workflow: 'timesheetExport', startedAt: carry.startedAt }, first: rawCarry === undefined, progress }, async () => {
+    if (input.dryRun) return work();
+    const writer = {
+      connection: input.connection,
+      runId: carry.runId,
+      waitSeconds: input.waitForWriterSeconds,
+      held: carry.writer,
+      onWait: (holder: WriterHolder | undefined) => (waitingFor = holder),
+      onAcquired: () => (carry.writer = true),
+    };
+    return withConnectionWriter(writer, work);
+  });
+}
