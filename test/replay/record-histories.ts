@@ -1,8 +1,9 @@
 /**
- * Records the workflow histories the replay test replays: an initial import and an incremental sync of
- * the demo data, on a real dev server against the sandboxes. Run it only when a workflow change is meant
- * to be incompatible (and then version the change with `patched()` instead where runs may be open):
- *   npx tsx test/replay/record-histories.ts
+ * Records the workflow histories the replay test replays: an initial import, an incremental sync and a
+ * timesheet export of the demo data (a week of generated field activity), on a real dev server against the
+ * sandboxes. Run it only when a workflow change is meant to be incompatible (and then version the change
+ * with `patched()` instead where runs may be open), or to add a workflow; name the ones to re-record:
+ *   npx tsx test/replay/record-histories.ts [initialImport] [incrementalSync] [timesheetExport]
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,9 +15,13 @@ async function main(): Promise<void> {
   const env = await startTemporal();
   const h = await SyncHarness.start(env);
   try {
-    for (const [type, file] of [['initialImport', 'initial-import.json'], ['incrementalSync', 'incremental-sync.json']] as const) {
-      // pagesPerRun 2 makes the recorded import continue-as-new, so replay covers that path too.
+    const wanted = new Set(process.argv.slice(2));
+    for (const [type, file] of [['initialImport', 'initial-import.json'], ['incrementalSync', 'incremental-sync.json'], ['timesheetExport', 'timesheet-export.json']] as const) {
+      if (type === 'timesheetExport') h.assignar.simulateTimesheets({ startDate: '2026-11-02', days: 5, seed: 3 });
+      // pagesPerRun 2 makes the recorded import continue-as-new, so replay covers that path too; the export
+      // runs in one history so that it covers every phase.
       const summary = await h.run(type, type === 'initialImport' ? { pagesPerRun: 2 } : {});
+      if (wanted.size > 0 && !wanted.has(type)) continue;
       const handle = env.client.workflow.getHandle(await firstWorkflowId(env, type), summary.runId);
       const history = await handle.fetchHistory();
       // The same JSON form as `temporal workflow show --output json`.
