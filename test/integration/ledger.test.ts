@@ -843,6 +843,43 @@ describe.each(targets)('ledger on $name', (target) => {
       await expect(ledger.holdTimesheets([{ connection: c, assignarTimesheetId: '30', version: V1, reason: '', runId: 'run-1' }])).rejects.toThrow(ValidationError);
     });
 
+    it('stages a run’s timesheets by worker, drops holds of timesheets the run did not read, and clears staging per run', async () => {
+      const c = freshConnection();
+      const body = (id: number, user: number | null) => ({ id, user_id: user, comments: 'O\'Brien <b> & "x" \u2028 ✓' });
+      await ledger.stageExportCandidates([
+        { connection: c, runId: 'run-1', assignarTimesheetId: '11', assignarUserId: '7', version: V1, stream: 'approved', body: body(11, 7) },
+        { connection: c, runId: 'run-1', assignarTimesheetId: '12', assignarUserId: '7', version: V1, stream: 'approved', body: body(12, 7) },
+        { connection: c, runId: 'run-1', assignarTimesheetId: '13', assignarUserId: '8', version: V1, stream: 'corrections', body: body(13, 8) },
+        { connection: c, runId: 'run-1', assignarTimesheetId: '14', assignarUserId: '', version: V1, stream: 'approved', body: body(14, null) },
+        // A redone page stages the same timesheet again: the later row wins.
+        { connection: c, runId: 'run-1', assignarTimesheetId: '12', assignarUserId: '7', version: V2, stream: 'approved', body: body(12, 7) },
+        { connection: c, runId: 'run-0', assignarTimesheetId: '99', assignarUserId: '9', version: V1, stream: 'approved', body: body(99, 9) },
+      ]);
+      expect(await ledger.listCandidateWorkers(c, 'run-1', { limit: 10 })).toEqual(['', '7', '8']);
+      expect(await ledger.listCandidateWorkers(c, 'run-1', { afterUserId: '', limit: 1 })).toEqual(['7']);
+      expect(await ledger.listCandidateWorkers(c, 'run-1', { afterUserId: '7', limit: 10 })).toEqual(['8']);
+      const staged = await ledger.getExportCandidates(c, 'run-1', ['7', '8']);
+      expect(staged.map((x) => [x.assignarTimesheetId, x.version, x.stream])).toEqual([
+        ['11', V1, 'approved'],
+        ['12', V2, 'approved'],
+        ['13', V1, 'corrections'],
+      ]);
+      expect(staged[0]!.body).toEqual(body(11, 7));
+
+      await ledger.holdTimesheets([
+        { connection: c, assignarTimesheetId: '13', version: V1, reason: 'still approved and unprocessed', runId: 'run-0' },
+        { connection: c, assignarTimesheetId: '50', version: V1, reason: 'since deleted in Assignar', runId: 'run-0' },
+      ]);
+      expect(await ledger.releaseHoldsNotStaged(c, 'run-1')).toBe(1);
+      expect((await ledger.listHeldTimesheets(c, { limit: 10 })).map((h) => h.assignarTimesheetId)).toEqual(['13']);
+
+      await ledger.clearExportCandidates(c, { exceptRunId: 'run-1' });
+      expect(await ledger.listCandidateWorkers(c, 'run-0', { limit: 10 })).toEqual([]);
+      expect(await ledger.listCandidateWorkers(c, 'run-1', { limit: 10 })).toHaveLength(3);
+      await ledger.clearExportCandidates(c, { runId: 'run-1' });
+      expect(await ledger.listCandidateWorkers(c, 'run-1', { limit: 10 })).toEqual([]);
+    });
+
     it('round-trips lines with hostile text exactly, and refuses a group it could not send faithfully', async () => {
       const c = freshConnection();
       const hostile = [
