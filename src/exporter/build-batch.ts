@@ -118,6 +118,16 @@ interface Hold {
   correctedLines?: OutcomeLine[];
   /** Waiting for something that resolves itself (an earlier send): an outcome, no held_timesheets row. */
   transient?: boolean;
+  /** The timesheet's approved minutes (labour and equipment), so a hold shows what waits. */
+  minutes?: number;
+}
+
+/** Approved minutes on a timesheet as read (labour and equipment entries), for holds. */
+function minutesOf(body: unknown): number | undefined {
+  const ts = body as { activity_entries?: Array<{ duration?: unknown }> | null; asset_entries?: Array<{ duration?: unknown }> | null } | null;
+  if (!ts || typeof ts !== 'object') return undefined;
+  const sum = (entries: Array<{ duration?: unknown }> | null | undefined) => (entries ?? []).reduce((n, e) => n + (typeof e?.duration === 'number' && e.duration > 0 ? e.duration : 0), 0);
+  return sum(ts.activity_entries) + sum(ts.asset_entries);
 }
 
 /**
@@ -172,7 +182,7 @@ export async function buildBatch(ctx: ExportContext, cursor: string | null): Pro
       }
       const built = buildTimesheetLines(bodies[i], { ...links, payCodes }, lineOptions(ctx));
       if (!built.ok) {
-        held.push({ candidate: c, reason: describeHolds(built.holds), holds: built.holds, employeeId: null });
+        held.push({ candidate: c, reason: describeHolds(built.holds), holds: built.holds, employeeId: links.worker(c.assignarUserId)?.employeeId ?? null, minutes: minutesOf(bodies[i]) });
         return;
       }
       const employeeId = built.lines[0]?.employeeId ?? null;
@@ -308,6 +318,7 @@ export async function buildBatch(ctx: ExportContext, cursor: string | null): Pro
         groupKeys: [],
         sageRecordNos: [],
         processed: false,
+        ...(h.minutes !== undefined ? { minutes: h.minutes } : {}),
         holds: h.holds.map((x) => ({ code: x.code, message: x.message })),
         ...(h.exportedLines ? { exportedLines: h.exportedLines } : {}),
         ...(h.correctedLines ? { correctedLines: h.correctedLines } : {}),

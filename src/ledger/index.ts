@@ -24,7 +24,15 @@ export type {
 } from './export-groups';
 export { EXPORT_LINE_KINDS } from './export-groups';
 export type { ExportCandidate, ExportCandidateInput } from './export-candidates';
-export type { TrueupItem, TrueupItemInput, TrueupItemMark, ListTrueupItemsOptions, TrueupItemCounts } from './trueup-items';
+export type {
+  TrueupPlanItem,
+  TrueupPlanItemInput,
+  TrueupPlanResult,
+  TrueupApproveSelector,
+  TrueupRejectResult,
+  TrueupItemMark,
+  ListTrueupItemsOptions,
+} from './trueup-items';
 export {
   LINK_STATUSES,
   LinkStatusSchema,
@@ -34,8 +42,6 @@ export {
   RunStatusSchema,
   EXPORT_GROUP_STATES,
   ExportGroupStateSchema,
-  TRUEUP_ITEM_STATUSES,
-  TrueupItemStatusSchema,
   RECORD_KINDS,
   RecordKindSchema,
   toIso,
@@ -43,7 +49,6 @@ export {
   type Outcome,
   type RunStatus,
   type ExportGroupState,
-  type TrueupItemStatus,
   type RecordKind,
   type Json,
   type JsonObject,

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { EntityKind } from '../config/schema';
+import type { ApproveResult, TrueupCounts } from '../contracts/trueup';
 import { openPostgres, openSqlite, type LedgerFlavor, type OpenedDatabase } from './database';
 import * as links from './links';
 import { appliedMigrations, migrateToLatest } from './migrate';
@@ -107,10 +108,21 @@ export interface Ledger {
   releaseHoldsNotStaged(connection: string, runId: string): Promise<number>;
   clearExportCandidates(connection: string, which: { runId: string } | { exceptRunId: string }): Promise<void>;
 
-  upsertTrueupItems(rows: readonly trueup.TrueupItemInput[]): Promise<void>;
-  listTrueupItems(connection: string, trueupId: string, options: trueup.ListTrueupItemsOptions): Promise<trueup.TrueupItem[]>;
+  // The true-up plan (issue 10; shapes in src/contracts/trueup.ts).
+  /** Records one diff's items in one transaction: new → proposed; a changed approved item is withdrawn; applied/verified items never change. */
+  upsertTrueupPlan(connection: string, trueupId: string, generation: number, items: readonly trueup.TrueupPlanItemInput[]): Promise<trueup.TrueupPlanResult>;
+  /** Items an older diff saw and diff `generation` did not, still undecided or unapplied, become resolved; how many. */
+  resolveUnseenTrueupItems(connection: string, trueupId: string, generation: number): Promise<number>;
+  /** Approves what the selector names (criteria ANDed); each listed item that cannot be approved is an error. */
+  approveTrueupItems(connection: string, trueupId: string, selector: trueup.TrueupApproveSelector, by?: string): Promise<ApproveResult>;
+  rejectTrueupItems(connection: string, trueupId: string, itemIds: readonly string[], by?: string, reason?: string): Promise<trueup.TrueupRejectResult>;
+  listTrueupItems(connection: string, trueupId: string, options: trueup.ListTrueupItemsOptions): Promise<trueup.TrueupPlanItem[]>;
+  getTrueupItems(connection: string, trueupId: string, itemIds: readonly string[]): Promise<trueup.TrueupPlanItem[]>;
+  /** What may be applied: approved items whose approval is for their current content. */
+  listApprovedTrueupItems(connection: string, trueupId: string, options: { afterItemId?: string; limit: number }): Promise<trueup.TrueupPlanItem[]>;
+  /** Compare-and-set to applied, verified or failed; how many changed. */
   markTrueupItems(connection: string, trueupId: string, itemIds: readonly string[], mark: trueup.TrueupItemMark): Promise<number>;
-  trueupItemCounts(connection: string, trueupId: string): Promise<trueup.TrueupItemCounts>;
+  trueupCounts(connection: string, trueupId: string): Promise<TrueupCounts>;
 
   /** Names of the schema migrations applied to this database, in order. */
   appliedMigrations(): Promise<string[]>;
@@ -299,17 +311,32 @@ class LedgerImpl implements Ledger {
     return candidates.clearExportCandidates(this.#db, connection, which);
   }
 
-  async upsertTrueupItems(rows: readonly trueup.TrueupItemInput[]) {
-    return trueup.upsertTrueupItems(this.#db, rows);
+  async upsertTrueupPlan(connection: string, trueupId: string, generation: number, items: readonly trueup.TrueupPlanItemInput[]) {
+    return trueup.upsertTrueupPlan(this.#db, this.flavor, connection, trueupId, generation, items);
+  }
+  async resolveUnseenTrueupItems(connection: string, trueupId: string, generation: number) {
+    return trueup.resolveUnseenTrueupItems(this.#db, connection, trueupId, generation);
+  }
+  async approveTrueupItems(connection: string, trueupId: string, selector: trueup.TrueupApproveSelector, by?: string) {
+    return trueup.approveTrueupItems(this.#db, connection, trueupId, selector, by);
+  }
+  async rejectTrueupItems(connection: string, trueupId: string, itemIds: readonly string[], by?: string, reason?: string) {
+    return trueup.rejectTrueupItems(this.#db, connection, trueupId, itemIds, by, reason);
   }
   async listTrueupItems(connection: string, trueupId: string, options: trueup.ListTrueupItemsOptions) {
     return trueup.listTrueupItems(this.#db, connection, trueupId, options);
   }
+  async getTrueupItems(connection: string, trueupId: string, itemIds: readonly string[]) {
+    return trueup.getTrueupItems(this.#db, connection, trueupId, itemIds);
+  }
+  async listApprovedTrueupItems(connection: string, trueupId: string, options: { afterItemId?: string; limit: number }) {
+    return trueup.listApprovedTrueupItems(this.#db, connection, trueupId, options);
+  }
   async markTrueupItems(connection: string, trueupId: string, itemIds: readonly string[], mark: trueup.TrueupItemMark) {
     return trueup.markTrueupItems(this.#db, connection, trueupId, itemIds, mark);
   }
-  async trueupItemCounts(connection: string, trueupId: string) {
-    return trueup.trueupItemCounts(this.#db, connection, trueupId);
+  async trueupCounts(connection: string, trueupId: string) {
+    return trueup.trueupCounts(this.#db, connection, trueupId);
   }
 
   async appliedMigrations() {

@@ -176,16 +176,38 @@ export interface ExportCandidatesTable {
   created_at: string;
 }
 
+/** One item of a connection's true-up plan (migration 0008; the shapes are src/contracts/trueup.ts). */
 export interface TrueupItemsTable {
   connection: string;
   trueup_id: string;
+  /** Deterministic per finding (`worker:link:<assignarId>:<recordNo>`): the same item on every re-diff. */
   item_id: string;
   kind: string;
+  /** link | overwrite | accept | recreate | deactivate-duplicate | deactivate-orphan | create-in-sage | leave */
   action: string;
-  status: string;
-  /** JSON value: what the item will change, as the plan shows it. */
-  payload: string;
+  /** proposed | approved | rejected | withdrawn | applied | verified | failed | resolved */
+  state: string;
+  /** 0–1 for matches; null where nothing is guessed. */
+  confidence: number | null;
+  sage_key: string | null;
+  sage_id: string | null;
+  assignar_id: string | null;
+  /** One line for the operator. */
+  summary: string;
+  /** JSON array of Evidence (field, sage, assignar, same). */
+  evidence: string;
+  /** Hash of what the item would do; an approval is for this hash only. */
+  content_hash: string;
+  /** The hash the operator approved (kept when a re-diff withdraws the approval). */
+  approved_hash: string | null;
+  /** Why it failed, was withdrawn, rejected, resolved or is left. */
   reason: string | null;
+  /** The last diff that saw the item. */
+  generation: number;
+  decided_by: string | null;
+  decided_at: string | null;
+  applied_at: string | null;
+  verified_at: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -29,10 +29,6 @@ export const EXPORT_GROUP_STATES = ['planned', 'sent', 'confirmed', 'processed',
 export const ExportGroupStateSchema = z.enum(EXPORT_GROUP_STATES);
 export type ExportGroupState = z.infer<typeof ExportGroupStateSchema>;
 
-export const TRUEUP_ITEM_STATUSES = ['proposed', 'approved', 'rejected', 'applied', 'failed', 'skipped'] as const;
-export const TrueupItemStatusSchema = z.enum(TRUEUP_ITEM_STATUSES);
-export type TrueupItemStatus = z.infer<typeof TrueupItemStatusSchema>;
-
 export { RECORD_KINDS, RecordKindSchema, type RecordKind } from '../contracts/outcomes';
 export const LinkKindSchema = z.enum(ENTITY_KINDS);
 

@@ -28,9 +28,12 @@ import {
   type Json,
   type Ledger,
   type LinkInput,
+  type ListTrueupItemsOptions,
   type OpenLedgerOptions,
   type RecordOutcomeInput,
+  type TrueupPlanItemInput,
 } from '../../src/ledger';
+import { TrueupCountsSchema, TrueupItemSchema } from '../../src/contracts/trueup';
 import { openPostgres, openSqlite } from '../../src/ledger/database';
 import { migrateTo } from '../../src/ledger/migrate';
 
@@ -988,28 +991,441 @@ describe.each(targets)('ledger on $name', (target) => {
     });
   });
 
-  describe('true-up items', () => {
-    it('upserts plan items, keeps decisions on re-diff, marks and counts', async () => {
-      const c = freshConnection();
-      const t = 'trueup-1';
-      await ledger.upsertTrueupItems([
-        { connection: c, trueupId: t, itemId: 'i1', kind: 'worker', action: 'link', payload: { sageKey: '1', assignarId: '5', by: 'email' } },
-        { connection: c, trueupId: t, itemId: 'i2', kind: 'worker', action: 'deactivate', payload: { assignarId: '6' } },
-        { connection: c, trueupId: t, itemId: 'i3', kind: 'project', action: 'overwrite', payload: { fields: ['name'] } },
+  describe('true-up plan', () => {
+    let trueupCounter = 0;
+    /** A true-up of its own per test (on its own connection). */
+    function freshTrueup(): [string, string] {
+      trueupCounter += 1;
+      return [freshConnection(), `trueUp-${trueupCounter}`];
+    }
+    const EVIDENCE = [
+      { field: 'email', sage: 'ann@example.com', assignar: 'ann@example.com', same: true },
+      { field: 'phone', sage: '+61 400 000 001', assignar: null, same: false },
+    ];
+    function item(id: string, overrides: Partial<TrueupPlanItemInput> = {}): TrueupPlanItemInput {
+      return {
+        itemId: id,
+        kind: 'worker',
+        action: 'link',
+        confidence: 0.9,
+        sageKey: `S-${id}`,
+        sageId: `E-${id}`,
+        assignarId: `A-${id}`,
+        summary: `link ${id}`,
+        evidence: EVIDENCE,
+        contentHash: `h-${id}`,
+        ...overrides,
+      };
+    }
+    async function one(c: string, t: string, id: string) {
+      const [found] = await ledger.getTrueupItems(c, t, [id]);
+      return found!;
+    }
+    async function states(c: string, t: string): Promise<Record<string, string>> {
+      return Object.fromEntries((await ledger.listTrueupItems(c, t, { limit: 10_000 })).map((i) => [i.itemId, i.state]));
+    }
+    async function failure(p: Promise<unknown>): Promise<unknown> {
+      return p.then(() => undefined, (e: unknown) => e);
+    }
+
+    it('applies 0008 on a ledger that 0001–0007 left, replacing the unused trueup_items and keeping the rest', async () => {
+      const opts = target.fresh();
+      const opened = opts.databaseUrl ? await openPostgres(opts.databaseUrl, { schema: opts.schema }) : openSqlite(opts.sqlitePath!);
+      try {
+        expect(await migrateTo(opened, '0007_export_candidates')).toEqual(MIGRATION_NAMES.slice(0, MIGRATION_NAMES.indexOf('0007_export_candidates') + 1));
+        const at = '2024-05-01T06:00:00.000Z';
+        await sql`insert into links (connection, kind, sage_key, sage_id, assignar_id, content_hash, status, created_at, updated_at)
+                  values ('old', 'worker', '7', 'E7', '10007', 'h7', 'active', ${at}, ${at})`.execute(opened.db);
+        await sql`insert into trueup_items (connection, trueup_id, item_id, kind, action, status, payload, created_at, updated_at)
+                  values ('old', 't', 'i1', 'worker', 'link', 'proposed', '{}', ${at}, ${at})`.execute(opened.db);
+      } finally {
+        await opened.destroy();
+      }
+      const l = await openLedger(opts);
+      try {
+        expect(await l.appliedMigrations()).toEqual([...MIGRATION_NAMES]);
+        expect(MIGRATION_NAMES.at(-1)).toBe('0008_trueup_plan');
+        expect((await l.getLinksBySageKeys('old', 'worker', ['7'])).map((k) => k.assignarId)).toEqual(['10007']);
+        expect(await l.listTrueupItems('old', 't', { limit: 10 })).toEqual([]);
+        expect(await l.upsertTrueupPlan('old', 't', 1, [item('i1')])).toEqual({ added: 1, changed: 0, withdrawn: 0, unchanged: 0 });
+        expect((await l.getTrueupItems('old', 't', ['i1'])).map((i) => i.state)).toEqual(['proposed']);
+      } finally {
+        await l.close();
+      }
+    });
+
+    it('records a diff as proposed items, keeps an approval on an unchanged re-diff and withdraws it on a change', async () => {
+      const [c, t] = freshTrueup();
+      expect(await ledger.upsertTrueupPlan(c, t, 1, [item('i1'), item('i2'), item('i3'), item('i4')])).toEqual({ added: 4, changed: 0, withdrawn: 0, unchanged: 0 });
+      const first = await one(c, t, 'i1');
+      expect(first).toEqual({
+        ...item('i1'),
+        state: 'proposed',
+        approvedHash: null,
+        reason: null,
+        generation: 1,
+        decidedBy: null,
+        decidedAt: null,
+        appliedAt: null,
+        verifiedAt: null,
+        createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+        updatedAt: first.createdAt,
+      });
+      expect(TrueupItemSchema.safeParse(first).success).toBe(true);
+
+      expect(await ledger.approveTrueupItems(c, t, { items: ['i1', 'i2'] }, 'ops@example.com')).toEqual({ approved: 2, errors: [] });
+      expect(await one(c, t, 'i1')).toMatchObject({ state: 'approved', approvedHash: 'h-i1', decidedBy: 'ops@example.com', decidedAt: expect.any(String) });
+
+      // Re-diff 2: i1 and i4 as they were, i2 (approved) and i3 (proposed) changed.
+      const i2v2 = item('i2', { contentHash: 'h-i2-v2', summary: 'link i2 (email changed)', assignarId: 'A-other' });
+      const r2 = await ledger.upsertTrueupPlan(c, t, 2, [item('i1'), i2v2, item('i3', { contentHash: 'h-i3-v2', confidence: 0.5 }), item('i4')]);
+      expect(r2).toEqual({ added: 0, changed: 1, withdrawn: 1, unchanged: 2 });
+      expect(await one(c, t, 'i1')).toMatchObject({ state: 'approved', approvedHash: 'h-i1', contentHash: 'h-i1', generation: 2, decidedBy: 'ops@example.com' });
+      expect(await one(c, t, 'i2')).toMatchObject({
+        state: 'withdrawn',
+        reason: 'changed by re-diff 2: approve it again',
+        contentHash: 'h-i2-v2',
+        approvedHash: 'h-i2',
+        summary: 'link i2 (email changed)',
+        assignarId: 'A-other',
+        generation: 2,
+      });
+      expect(await one(c, t, 'i3')).toMatchObject({ state: 'proposed', contentHash: 'h-i3-v2', confidence: 0.5, approvedHash: null, generation: 2 });
+      // Only an approval of the current content may be applied.
+      expect((await ledger.listApprovedTrueupItems(c, t, { limit: 100 })).map((i) => i.itemId)).toEqual(['i1']);
+      // The same re-diff again (a retried activity) changes nothing more.
+      expect(await ledger.upsertTrueupPlan(c, t, 2, [item('i1'), i2v2])).toEqual({ added: 0, changed: 0, withdrawn: 0, unchanged: 2 });
+
+      expect(await ledger.approveTrueupItems(c, t, { items: ['i2'] })).toEqual({ approved: 1, errors: [] });
+      expect(await one(c, t, 'i2')).toMatchObject({ state: 'approved', approvedHash: 'h-i2-v2', reason: null, decidedBy: null });
+      expect((await ledger.listApprovedTrueupItems(c, t, { limit: 100 })).map((i) => i.itemId)).toEqual(['i1', 'i2']);
+
+      // Rejected and failed items keep their state (and reason) when they change; withdrawn stays withdrawn.
+      expect(await ledger.rejectTrueupItems(c, t, ['i3'], 'ops', 'a different Ann')).toEqual({ rejected: 1, errors: [] });
+      expect(await ledger.approveTrueupItems(c, t, { items: ['i4'] })).toEqual({ approved: 1, errors: [] });
+      expect(await ledger.markTrueupItems(c, t, ['i4'], { state: 'failed', reason: 'Assignar said 409' })).toBe(1);
+      expect(await ledger.markTrueupItems(c, t, ['i1'], { state: 'applied' })).toBe(1);
+      expect(await ledger.markTrueupItems(c, t, ['i1'], { state: 'verified' })).toBe(1);
+      const r3 = await ledger.upsertTrueupPlan(c, t, 3, [
+        item('i1', { contentHash: 'h-i1-v3', summary: 'changed after apply' }),
+        item('i2', { contentHash: 'h-i2-v3' }),
+        item('i3', { contentHash: 'h-i3-v3' }),
+        item('i4', { contentHash: 'h-i4-v3' }),
+        item('i5'),
       ]);
-      expect(await ledger.markTrueupItems(c, t, ['i1', 'i2'], { status: 'approved', fromStatus: ['proposed'] })).toBe(2);
-      expect(await ledger.markTrueupItems(c, t, ['i2'], { status: 'rejected', fromStatus: ['proposed'] })).toBe(0);
-      // A re-diff rewrites payloads but not the operator's decisions (no status given).
-      await ledger.upsertTrueupItems([{ connection: c, trueupId: t, itemId: 'i1', kind: 'worker', action: 'link', payload: { sageKey: '1', assignarId: '5', by: 'employee_id' } }]);
-      const items = await ledger.listTrueupItems(c, t, { limit: 10 });
-      expect(items.map((i) => [i.itemId, i.status])).toEqual([
-        ['i1', 'approved'],
-        ['i2', 'approved'],
-        ['i3', 'proposed'],
+      expect(r3).toEqual({ added: 1, changed: 2, withdrawn: 1, unchanged: 1 });
+      expect(await states(c, t)).toEqual({ i1: 'verified', i2: 'withdrawn', i3: 'rejected', i4: 'failed', i5: 'proposed' });
+      expect(await one(c, t, 'i1')).toMatchObject({ contentHash: 'h-i1', summary: 'link i1', generation: 3, appliedAt: expect.any(String), verifiedAt: expect.any(String) });
+      expect(await one(c, t, 'i2')).toMatchObject({ reason: 'changed by re-diff 3: approve it again', approvedHash: 'h-i2-v2', contentHash: 'h-i2-v3' });
+      expect(await one(c, t, 'i3')).toMatchObject({ reason: 'a different Ann', contentHash: 'h-i3-v3', decidedBy: 'ops' });
+      expect(await one(c, t, 'i4')).toMatchObject({ reason: 'Assignar said 409', contentHash: 'h-i4-v3' });
+      const r4 = await ledger.upsertTrueupPlan(c, t, 4, [item('i2', { contentHash: 'h-i2-v4' })]);
+      expect(r4).toEqual({ added: 0, changed: 1, withdrawn: 0, unchanged: 0 });
+      expect(await one(c, t, 'i2')).toMatchObject({ state: 'withdrawn', reason: 'changed by re-diff 4: approve it again', approvedHash: 'h-i2-v2' });
+      // Another true-up of the same connection is another plan.
+      expect(await ledger.listTrueupItems(c, `${t}-other`, { limit: 10 })).toEqual([]);
+    });
+
+    it('resolves what a re-diff no longer finds, and proposes it again when it is found', async () => {
+      const [c, t] = freshTrueup();
+      const ids = ['a-proposed', 'b-approved', 'c-rejected', 'd-applied', 'e-withdrawn', 'f-failed', 'g-verified'];
+      await ledger.upsertTrueupPlan(c, t, 1, ids.map((id) => item(id)));
+      await ledger.approveTrueupItems(c, t, { items: ['b-approved', 'd-applied', 'e-withdrawn', 'f-failed', 'g-verified'] });
+      await ledger.rejectTrueupItems(c, t, ['c-rejected']);
+      await ledger.markTrueupItems(c, t, ['d-applied', 'g-verified'], { state: 'applied' });
+      await ledger.markTrueupItems(c, t, ['g-verified'], { state: 'verified' });
+      await ledger.markTrueupItems(c, t, ['f-failed'], { state: 'failed', reason: 'timeout' });
+      expect((await ledger.upsertTrueupPlan(c, t, 2, [item('e-withdrawn', { contentHash: 'h2' })])).withdrawn).toBe(1);
+
+      // Re-diff 3 sees only a new item: everything undecided or unapplied is resolved; applied and verified stay.
+      await ledger.upsertTrueupPlan(c, t, 3, [item('h-new')]);
+      expect(await ledger.resolveUnseenTrueupItems(c, t, 3)).toBe(5);
+      expect(await states(c, t)).toEqual({
+        'a-proposed': 'resolved',
+        'b-approved': 'resolved',
+        'c-rejected': 'resolved',
+        'd-applied': 'applied',
+        'e-withdrawn': 'resolved',
+        'f-failed': 'resolved',
+        'g-verified': 'verified',
+        'h-new': 'proposed',
+      });
+      expect(await one(c, t, 'b-approved')).toMatchObject({ reason: 'no longer found by re-diff 3', generation: 1 });
+      expect(await ledger.resolveUnseenTrueupItems(c, t, 3)).toBe(0);
+      expect(await ledger.listApprovedTrueupItems(c, t, { limit: 10 })).toEqual([]);
+
+      // A resolved item is no longer needed: neither approved nor rejected.
+      expect(await ledger.approveTrueupItems(c, t, { items: ['a-proposed'] })).toEqual({ approved: 0, errors: [{ itemId: 'a-proposed', reason: 'no longer needed: no longer found by re-diff 3' }] });
+      expect(await ledger.rejectTrueupItems(c, t, ['a-proposed'])).toEqual({ rejected: 0, errors: [{ itemId: 'a-proposed', reason: 'no longer needed: no longer found by re-diff 3' }] });
+      expect(await ledger.approveTrueupItems(c, t, { all: true })).toEqual({ approved: 1, errors: [] }); // h-new only
+
+      // Found again (unchanged, or changed), it is proposed again with its new content.
+      expect(await ledger.upsertTrueupPlan(c, t, 4, [item('a-proposed'), item('b-approved', { contentHash: 'h-b-v4' }), item('h-new')])).toEqual({
+        added: 0,
+        changed: 2,
+        withdrawn: 0,
+        unchanged: 1,
+      });
+      expect(await one(c, t, 'a-proposed')).toMatchObject({ state: 'proposed', reason: null, generation: 4 });
+      expect(await one(c, t, 'b-approved')).toMatchObject({ state: 'proposed', reason: null, contentHash: 'h-b-v4' });
+      expect(await ledger.resolveUnseenTrueupItems(c, t, 4)).toBe(0); // the rest is resolved, applied or verified already
+      expect(await one(c, t, 'h-new')).toMatchObject({ state: 'approved', generation: 4 });
+    });
+
+    it('approves by action, by confidence, all, or listed items, with an error per listed item that cannot be approved', async () => {
+      const [c, t] = freshTrueup();
+      await ledger.upsertTrueupPlan(c, t, 1, [
+        item('l-95', { confidence: 0.95 }),
+        item('l-70', { confidence: 0.7 }),
+        item('l-69', { confidence: 0.69 }),
+        item('o-1', { action: 'overwrite', confidence: null }),
+        item('dup-80', { action: 'deactivate-duplicate', confidence: 0.8 }),
+        item('leave-1', { action: 'leave', confidence: 0.99, reason: 'two Sage employees share ann@example.com: fix one in Sage Intacct' }),
+        item('p-1', { kind: 'project', action: 'recreate', confidence: null }),
       ]);
-      expect(items[0]!.payload).toEqual({ sageKey: '1', assignarId: '5', by: 'employee_id' });
-      expect((await ledger.listTrueupItems(c, t, { status: 'approved', kind: 'worker', afterItemId: 'i1', limit: 10 })).map((i) => i.itemId)).toEqual(['i2']);
-      expect(await ledger.trueupItemCounts(c, t)).toEqual({ worker: { approved: 2 }, project: { proposed: 1 } });
+      // Criteria together are ANDed; bulk selectors skip what does not qualify (leave, other actions) silently.
+      expect(await ledger.approveTrueupItems(c, t, { action: 'link', minConfidence: 0.9 }, 'ops')).toEqual({ approved: 1, errors: [] });
+      // The boundary is included; items without a confidence never match one; leave never.
+      expect(await ledger.approveTrueupItems(c, t, { minConfidence: 0.7 })).toEqual({ approved: 2, errors: [] });
+      expect(await states(c, t)).toMatchObject({ 'l-95': 'approved', 'l-70': 'approved', 'dup-80': 'approved', 'l-69': 'proposed', 'o-1': 'proposed', 'leave-1': 'proposed' });
+      expect(await ledger.approveTrueupItems(c, t, { action: 'overwrite' })).toEqual({ approved: 1, errors: [] });
+      expect(await ledger.approveTrueupItems(c, t, { action: 'leave' })).toEqual({ approved: 0, errors: [] });
+
+      // A rejected item is approved only when listed.
+      await ledger.rejectTrueupItems(c, t, ['l-69']);
+      expect(await ledger.approveTrueupItems(c, t, { all: true })).toEqual({ approved: 1, errors: [] }); // p-1
+      expect((await one(c, t, 'l-69')).state).toBe('rejected');
+
+      await ledger.upsertTrueupPlan(c, t, 1, [item('x-applied'), item('x-verified'), item('x-failed'), item('x-withdrawn'), item('x-resolved')]);
+      await ledger.approveTrueupItems(c, t, { items: ['x-applied', 'x-verified', 'x-failed', 'x-withdrawn'] });
+      await ledger.markTrueupItems(c, t, ['x-applied', 'x-verified'], { state: 'applied' });
+      await ledger.markTrueupItems(c, t, ['x-verified'], { state: 'verified' });
+      await ledger.markTrueupItems(c, t, ['x-failed'], { state: 'failed', reason: 'HTTP 500' });
+      await ledger.upsertTrueupPlan(c, t, 1, [item('x-withdrawn', { contentHash: 'changed' })]);
+      // Resolve x-resolved only: everything else is seen by diff 2.
+      const seen = (await ledger.listTrueupItems(c, t, { limit: 100 })).filter((i) => i.itemId !== 'x-resolved');
+      await ledger.upsertTrueupPlan(c, t, 2, seen.map((i) => item(i.itemId, { action: i.action, kind: i.kind, confidence: i.confidence, contentHash: i.contentHash, reason: i.reason })));
+      expect(await ledger.resolveUnseenTrueupItems(c, t, 2)).toBe(1);
+
+      const listed = ['l-95', 'nope', 'leave-1', 'x-applied', 'x-verified', 'x-resolved', 'x-failed', 'x-withdrawn', 'l-69', 'l-95'];
+      expect(await ledger.approveTrueupItems(c, t, { items: listed }, 'lead')).toEqual({
+        approved: 3,
+        errors: [
+          { itemId: 'nope', reason: 'unknown item' },
+          { itemId: 'leave-1', reason: 'nothing to apply (leave): two Sage employees share ann@example.com: fix one in Sage Intacct' },
+          { itemId: 'x-applied', reason: 'already applied' },
+          { itemId: 'x-verified', reason: 'already applied and verified' },
+          { itemId: 'x-resolved', reason: 'no longer needed: no longer found by re-diff 2' },
+        ],
+      });
+      expect(await states(c, t)).toMatchObject({ 'x-failed': 'approved', 'x-withdrawn': 'approved', 'l-69': 'approved', 'l-95': 'approved' });
+      expect(await one(c, t, 'x-withdrawn')).toMatchObject({ approvedHash: 'changed', contentHash: 'changed', reason: null, decidedBy: 'lead' });
+      // l-95 was approved before (by ops) and stays as it was: idempotent, not counted.
+      expect(await one(c, t, 'l-95')).toMatchObject({ decidedBy: 'ops' });
+
+      // Listed items must also match the other criteria.
+      await ledger.upsertTrueupPlan(c, t, 2, [item('m-60', { confidence: 0.6 }), item('m-none', { confidence: null }), item('m-ow', { action: 'overwrite' })]);
+      expect(await ledger.approveTrueupItems(c, t, { items: ['m-60', 'm-none', 'm-ow'], action: 'link', minConfidence: 0.65 })).toEqual({
+        approved: 0,
+        errors: [
+          { itemId: 'm-60', reason: 'confidence 0.6 is below 0.65' },
+          { itemId: 'm-none', reason: 'confidence none is below 0.65' },
+          { itemId: 'm-ow', reason: 'not a link item (it is overwrite)' },
+        ],
+      });
+
+      // The selector is the contract's: one criterion at least, a confidence 0–1, no unknown keys.
+      for (const bad of [{}, { minConfidence: 1.5 }, { action: 'delete' }, { items: [] }, { all: false }, { every: true }]) {
+        const error = await failure(ledger.approveTrueupItems(c, t, bad as never));
+        expect({ bad, validation: error instanceof ValidationError }).toEqual({ bad, validation: true });
+      }
+      expect(await failure(ledger.approveTrueupItems(c, t, { all: true }, ''))).toBeInstanceOf(ValidationError);
+      expect(await failure(ledger.approveTrueupItems(c, t, { all: true }, 'a\u0000b'))).toBeInstanceOf(ValidationError);
+    });
+
+    it('rejects listed items, idempotently, and never what is applied, resolved or unknown', async () => {
+      const [c, t] = freshTrueup();
+      await ledger.upsertTrueupPlan(c, t, 1, ['a', 'b', 'c', 'd', 'e'].map((id) => item(id)));
+      await ledger.approveTrueupItems(c, t, { items: ['b', 'c', 'd'] });
+      await ledger.markTrueupItems(c, t, ['c'], { state: 'applied' });
+      await ledger.markTrueupItems(c, t, ['d'], { state: 'failed', reason: 'HTTP 500' });
+      const first = await ledger.rejectTrueupItems(c, t, ['a', 'b', 'c', 'd', 'nope', 'a'], 'ops', 'not ours');
+      expect(first).toEqual({
+        rejected: 3,
+        errors: [
+          { itemId: 'c', reason: 'already applied' },
+          { itemId: 'nope', reason: 'unknown item' },
+        ],
+      });
+      expect(await one(c, t, 'b')).toMatchObject({ state: 'rejected', reason: 'not ours', decidedBy: 'ops', decidedAt: expect.any(String) });
+      const again = await ledger.rejectTrueupItems(c, t, ['a', 'b', 'c', 'nope'], 'someone else');
+      expect(again).toEqual({ rejected: 0, errors: first.errors });
+      expect(await one(c, t, 'b')).toMatchObject({ reason: 'not ours', decidedBy: 'ops' });
+      expect(await ledger.listApprovedTrueupItems(c, t, { limit: 10 })).toEqual([]);
+      // A rejected item is never applied, and bulk approval leaves it.
+      expect(await ledger.markTrueupItems(c, t, ['a', 'b'], { state: 'applied' })).toBe(0);
+      expect(await ledger.approveTrueupItems(c, t, { all: true })).toEqual({ approved: 1, errors: [] }); // e
+      expect(await states(c, t)).toEqual({ a: 'rejected', b: 'rejected', c: 'applied', d: 'rejected', e: 'approved' });
+      for (const bad of [[], [''], ['x'.repeat(600)]]) expect(await failure(ledger.rejectTrueupItems(c, t, bad))).toBeInstanceOf(ValidationError);
+      expect(await failure(ledger.rejectTrueupItems(c, t, ['a'], undefined, 'r'.repeat(501)))).toBeInstanceOf(ValidationError);
+    });
+
+    it('marks applied, verified and failed compare-and-set, and counts per action and state', async () => {
+      const [c, t] = freshTrueup();
+      await ledger.upsertTrueupPlan(c, t, 1, [
+        item('a'),
+        item('b'),
+        item('c'),
+        item('d', { action: 'recreate', confidence: null }),
+        item('e', { action: 'leave', confidence: null }),
+      ]);
+      expect(await ledger.markTrueupItems(c, t, ['a', 'b', 'c', 'd'], { state: 'applied' })).toBe(0); // nothing approved
+      await ledger.approveTrueupItems(c, t, { all: true });
+      expect(await ledger.markTrueupItems(c, t, ['a', 'b', 'nope'], { state: 'applied' })).toBe(2);
+      expect(await ledger.markTrueupItems(c, t, ['a', 'b'], { state: 'applied' })).toBe(0); // already
+      const applied = await one(c, t, 'a');
+      expect(applied).toMatchObject({ state: 'applied', appliedAt: expect.any(String), verifiedAt: null });
+      expect(await ledger.markTrueupItems(c, t, ['a', 'c'], { state: 'verified' })).toBe(1); // c is not applied
+      expect(await one(c, t, 'a')).toMatchObject({ state: 'verified', appliedAt: applied.appliedAt, verifiedAt: expect.any(String) });
+      expect(await ledger.markTrueupItems(c, t, ['b', 'c'], { state: 'failed', reason: 'not found in Assignar after the write' })).toBe(2);
+      expect(await one(c, t, 'b')).toMatchObject({ state: 'failed', reason: 'not found in Assignar after the write' });
+      // failed → applied (found done after all), clearing the reason; only from the states asked.
+      expect(await ledger.markTrueupItems(c, t, ['b', 'd'], { state: 'applied', fromStates: ['failed'] })).toBe(1);
+      expect(await one(c, t, 'b')).toMatchObject({ state: 'applied', reason: null });
+
+      for (const bad of [
+        { state: 'failed' },
+        { state: 'approved' },
+        { state: 'applied', fromStates: ['proposed'] },
+        { state: 'verified', fromStates: ['approved'] },
+        { state: 'resolved' },
+      ]) {
+        const error = await failure(ledger.markTrueupItems(c, t, ['a'], bad as never));
+        expect({ bad, validation: error instanceof ValidationError }).toEqual({ bad, validation: true });
+      }
+      expect(await ledger.markTrueupItems(c, t, ['d'], { state: 'applied', fromStates: [] })).toBe(0);
+
+      expect(await ledger.trueupCounts(c, t)).toEqual({ link: { verified: 1, applied: 1, failed: 1 }, recreate: { approved: 1 }, leave: { proposed: 1 } });
+      expect(TrueupCountsSchema.safeParse(await ledger.trueupCounts(c, t)).success).toBe(true);
+      expect(await ledger.trueupCounts(c, `${t}-none`)).toEqual({});
+    });
+
+    it('lists by state, action, kind and confidence with keyset paging in bytewise order, and gets listed items', async () => {
+      const [c, t] = freshTrueup();
+      const ids = ['b', 'B', 'a', 'É', 'Z-1', 'z', 'é', '10', '9', 'a b'];
+      await ledger.upsertTrueupPlan(
+        c,
+        t,
+        1,
+        ids.map((id, i) => item(id, { kind: i % 2 ? 'project' : 'worker', action: i % 3 ? 'link' : 'overwrite', confidence: i / 10 })),
+      );
+      const bytewise = [...ids].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)));
+      const pages: string[][] = [];
+      let after: string | undefined;
+      for (;;) {
+        const page = await ledger.listTrueupItems(c, t, { limit: 3, ...(after !== undefined ? { afterItemId: after } : {}) });
+        if (page.length === 0) break;
+        pages.push(page.map((i) => i.itemId));
+        after = page.at(-1)!.itemId;
+      }
+      expect(pages.flat()).toEqual(bytewise);
+      expect(pages.map((p) => p.length)).toEqual([3, 3, 3, 1]);
+
+      const expected = (pred: (id: string, i: number) => boolean) => bytewise.filter((id) => pred(id, ids.indexOf(id)));
+      const list = async (o: Partial<ListTrueupItemsOptions>) => (await ledger.listTrueupItems(c, t, { limit: 100, ...o })).map((i) => i.itemId);
+      expect(await list({ kind: 'project' })).toEqual(expected((_, i) => i % 2 === 1));
+      expect(await list({ actions: ['overwrite'] })).toEqual(expected((_, i) => i % 3 === 0));
+      expect(await list({ actions: ['overwrite', 'link'], kind: 'worker', minConfidence: 0.4 })).toEqual(expected((_, i) => i % 2 === 0 && i >= 4));
+      await ledger.approveTrueupItems(c, t, { items: ['a', 'z'] });
+      expect(await list({ states: ['approved'] })).toEqual(['a', 'z']);
+      expect(await list({ states: ['approved', 'proposed'], afterItemId: 'a', limit: 2 })).toEqual(expected((id) => id > 'a').slice(0, 2));
+      expect((await ledger.listApprovedTrueupItems(c, t, { afterItemId: 'a', limit: 10 })).map((i) => i.itemId)).toEqual(['z']);
+
+      const got = await ledger.getTrueupItems(c, t, ['é', 'nope', 'B', 'é']);
+      expect(got.map((i) => i.itemId)).toEqual(['B', 'é']);
+      expect(got[1]).toMatchObject({ kind: 'worker', confidence: 0.6, evidence: EVIDENCE });
+      expect(await ledger.getTrueupItems(c, t, [])).toEqual([]);
+      for (const bad of [{ limit: 0 }, { limit: 10_001 }, { states: [] }, { states: ['skipped'] }, { actions: ['delete'] }, { minConfidence: -0.1 }, { kind: 'employee' }]) {
+        const error = await failure(ledger.listTrueupItems(c, t, { limit: 10, ...bad } as never));
+        expect({ bad, validation: error instanceof ValidationError }).toEqual({ bad, validation: true });
+      }
+    });
+
+    it('upserts, approves, withdraws, gets and resolves 3,000 items a call (over both bind-parameter limits)', async () => {
+      const [c, t] = freshTrueup();
+      // 3,000 items bind 66,000 parameters: over SQLite's 32,766 and PostgreSQL's 65,535.
+      const items = Array.from({ length: 3000 }, (_, i) => item(`worker:link:${String(i).padStart(5, '0')}`, { confidence: (i % 100) / 100 }));
+      expect(await ledger.upsertTrueupPlan(c, t, 1, items)).toEqual({ added: 3000, changed: 0, withdrawn: 0, unchanged: 0 });
+      expect(await ledger.upsertTrueupPlan(c, t, 2, items)).toEqual({ added: 0, changed: 0, withdrawn: 0, unchanged: 3000 });
+      expect(await ledger.approveTrueupItems(c, t, { items: items.map((i) => i.itemId) })).toEqual({ approved: 3000, errors: [] });
+      const changed = items.map((i, n) => (n % 2 ? { ...i, contentHash: `${i.contentHash}-v3` } : i));
+      expect(await ledger.upsertTrueupPlan(c, t, 3, changed)).toEqual({ added: 0, changed: 0, withdrawn: 1500, unchanged: 1500 });
+      const approved: string[] = [];
+      for (let after: string | undefined; ; ) {
+        const page = await ledger.listApprovedTrueupItems(c, t, { limit: 1000, ...(after ? { afterItemId: after } : {}) });
+        if (page.length === 0) break;
+        approved.push(...page.map((i) => i.itemId));
+        after = page.at(-1)!.itemId;
+      }
+      expect(approved).toEqual(items.filter((_, n) => n % 2 === 0).map((i) => i.itemId));
+      const got = await ledger.getTrueupItems(c, t, items.map((i) => i.itemId).reverse());
+      expect(got.map((i) => i.itemId)).toEqual(items.map((i) => i.itemId));
+      expect(got.every((i) => i.generation === 3)).toBe(true);
+      expect(await ledger.markTrueupItems(c, t, approved, { state: 'applied' })).toBe(1500);
+      expect(await ledger.rejectTrueupItems(c, t, items.map((i) => i.itemId))).toEqual({
+        rejected: 1500,
+        errors: approved.map((itemId) => ({ itemId, reason: 'already applied' })),
+      });
+      expect(await ledger.resolveUnseenTrueupItems(c, t, 4)).toBe(1500);
+      expect(await ledger.trueupCounts(c, t)).toEqual({ link: { applied: 1500, resolved: 1500 } });
+    });
+
+    it('round-trips hostile text in summaries, evidence and reasons exactly, and refuses what it could not store faithfully', async () => {
+      const [c, t] = freshTrueup();
+      const hostile = [
+        "'; drop table trueup_items; --",
+        'quotes " \' ` and \\ backslashes \\"',
+        'controls \u0001\u001f\t\r\n',
+        'line sep \u2028 para sep \u2029',
+        'emoji 👷‍♀️🚜 RTL \u202eevil\u202c',
+        '<![CDATA[x]]> &amp; <EMPLOYEE/>',
+        'x'.repeat(20_000),
+      ];
+      // JSON escapes NUL and lone surrogates, so evidence carries them too.
+      const evidence = [...hostile, 'NUL \u0000 end', 'lone surrogate \ud800 end'].map((s, i) => ({ field: `f${i} ${s.slice(0, 20)}`, sage: s, assignar: i % 2 ? null : s.toUpperCase(), same: i % 3 === 0 }));
+      const items = hostile.map((summary, i) =>
+        item(`worker:link:É-👷 "${i}"`, { summary, evidence, sageId: `E'${i}"`, assignarId: `\\${i}`, reason: i === 0 ? summary : null, action: i === 0 ? 'leave' : 'link' }),
+      );
+      await ledger.upsertTrueupPlan(c, t, 1, items);
+      const got = await ledger.getTrueupItems(c, t, items.map((i) => i.itemId));
+      expect(got.map((i) => ({ itemId: i.itemId, summary: i.summary, evidence: i.evidence, sageId: i.sageId, assignarId: i.assignarId, reason: i.reason }))).toEqual(
+        [...items]
+          .sort((a, b) => Buffer.compare(Buffer.from(a.itemId), Buffer.from(b.itemId)))
+          .map((i) => ({ itemId: i.itemId, summary: i.summary, evidence: i.evidence, sageId: i.sageId, assignarId: i.assignarId, reason: i.reason ?? null })),
+      );
+      expect(await ledger.rejectTrueupItems(c, t, [items[1]!.itemId], hostile[4], hostile[1])).toEqual({ rejected: 1, errors: [] });
+      expect(await one(c, t, items[1]!.itemId)).toMatchObject({ reason: hostile[1], decidedBy: hostile[4] });
+      expect((await ledger.approveTrueupItems(c, t, { items: [items[0]!.itemId] })).errors).toEqual([{ itemId: items[0]!.itemId, reason: `nothing to apply (leave): ${hostile[0]}` }]);
+
+      const good = item('good');
+      const bad: Array<[string, TrueupPlanItemInput, RegExp]> = [
+        ['NUL in a summary', item('x', { summary: 'a\u0000b' }), /summary: NUL/],
+        ['a lone surrogate in a summary', item('x', { summary: 'a\udc00b' }), /summary: a lone/],
+        ['NUL in an item id', item('x\u0000'), /itemId/],
+        ['a field the ledger would drop', { ...item('x'), payload: {} } as never, /payload|Unrecognized/],
+        ['an unknown action', item('x', { action: 'delete' as never }), /action/],
+        ['an unknown kind', item('x', { kind: 'employee' as never }), /kind/],
+        ['a confidence over 1', item('x', { confidence: 1.01 }), /confidence/],
+        ['evidence of the wrong shape', item('x', { evidence: [{ field: 'email' }] as never }), /evidence/],
+        ['no content hash', item('x', { contentHash: '' }), /contentHash/],
+      ];
+      for (const [what, it, message] of bad) {
+        const error = await failure(ledger.upsertTrueupPlan(c, t, 2, [good, it]));
+        expect({ what, validation: error instanceof ValidationError, message: String(error) }).toEqual({ what, validation: true, message: expect.stringMatching(message) });
+      }
+      for (const generation of [-1, 1.5, 2 ** 31]) expect(await failure(ledger.upsertTrueupPlan(c, t, generation, [good]))).toBeInstanceOf(ValidationError);
+      // A refused batch stores nothing, not even its valid items.
+      expect(await ledger.getTrueupItems(c, t, ['good'])).toEqual([]);
     });
   });
 });

@@ -7,6 +7,7 @@ import { failingRecordsMigration } from './0004_failing_records';
 import { writerLeasesMigration } from './0005_writer_leases';
 import { exportGroupsMigration } from './0006_export_groups';
 import { exportCandidatesMigration } from './0007_export_candidates';
+import { trueupPlanMigration } from './0008_trueup_plan';
 
 /**
  * Every migration, in order. Add new ones at the end with the next number; never edit or reorder one
@@ -20,6 +21,7 @@ const MIGRATIONS: ReadonlyArray<readonly [name: string, build: (flavor: LedgerFl
   ['0005_writer_leases', writerLeasesMigration],
   ['0006_export_groups', exportGroupsMigration],
   ['0007_export_candidates', exportCandidatesMigration],
+  ['0008_trueup_plan', trueupPlanMigration],
 ];
 
 export const MIGRATION_NAMES: readonly string[] = MIGRATIONS.map(([name]) => name);
