@@ -5,7 +5,7 @@ import { buildBatch } from '../src/exporter/build-batch';
 import { collectPage } from '../src/exporter/collect-page';
 import type { ExportContext } from '../src/exporter/export-context';
 import { processBatch } from '../src/exporter/process-batch';
-import { sendBatch } from '../src/exporter/send-batch';
+import { sendBatch, sendGroups } from '../src/exporter/send-batch';
 import type { ActivityDeps } from './deps';
 
 interface ExportArgs {
@@ -44,6 +44,9 @@ export function createExportActivities(deps: ActivityDeps) {
     },
     async planExportBatch(args: ExportArgs & { cursor: string | null }): Promise<ExportPageResult> {
       return buildBatch(context(args), args.cursor);
+    },
+    async sendExportGroups(args: ExportArgs & { groupKeys: string[] }): Promise<ExportPageResult> {
+      return sendGroups(context(args), args.groupKeys);
     },
     async sendExportBatch(args: ExportArgs & { cursor: string | null }): Promise<ExportPageResult> {
       return sendBatch(context(args), args.cursor);

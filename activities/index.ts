@@ -2,6 +2,7 @@ import type { ActivityDeps } from './deps';
 import { createExportActivities } from './export';
 import { createPreflightActivities } from './preflight';
 import { createSyncActivities } from './sync';
+import { createTrueupActivities } from './trueup';
 
 export type { ActivityDeps } from './deps';
 
@@ -11,5 +12,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createPreflightActivities(deps),
     ...createSyncActivities(deps),
     ...createExportActivities(deps),
+    ...createTrueupActivities(deps),
   };
 }

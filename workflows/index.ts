@@ -3,3 +3,4 @@ export { preflight } from './preflight';
 export { initialImport } from './initial-import';
 export { incrementalSync } from './incremental-sync';
 export { timesheetExport } from './timesheet-export';
+export { trueUp } from './true-up';

@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { createExportActivities } from '../activities/export';
 import { EXPORT_PHASES, EXPORT_STREAMS, ExportCarrySchema, ExportInputSchema, ExportPageResultSchema, type ExportCarry, type ExportPageResult } from '../src/contracts/export';
 import type { Progress, RunSummary } from '../src/contracts/sync';
@@ -61,17 +61,54 @@ export async function timesheetExport(rawInput: unknown, rawCarry?: unknown): Pr
     carry.index = 0;
     carry.cursor = null;
   };
-  const take = (raw: ExportPageResult) => {
+  const tally = (raw: ExportPageResult) => {
     const page = ExportPageResultSchema.parse(raw);
     addPage(carry, page);
     for (const [k, v] of Object.entries(page.totals ?? {})) carry.totals[k] = Math.round(((carry.totals[k] ?? 0) + v) * 10_000) / 10_000;
+    return page;
+  };
+  const take = (raw: ExportPageResult) => {
+    const page = tally(raw);
     carry.cursor = page.nextCursor;
     return page.nextCursor;
   };
 
+  let calls = 0;
+  const budgetSpent = () => calls >= input.pagesPerRun || workflowInfo().continueAsNewSuggested;
+
+  /**
+   * While groups are planned and sent, a second loop marks the timesheets of confirmed groups processed,
+   * so Assignar's rate limit (the export's bottleneck: one call per timesheet) is in use from the first
+   * confirmed group on. It passes over the confirmed groups again and again (new ones appear anywhere in
+   * key order), resting briefly when a pass found nothing, and stops when planning and sending end; the
+   * process phase then makes one last complete pass.
+   */
+  let sending = false;
+  let stopProcessing = false;
+  const processAlongside = async () => {
+    let cursor: string | null = null;
+    while (sending && !stopProcessing) {
+      const page = tally(await pages.processExportBatch({ ...base, cursor }));
+      calls += 1;
+      cursor = page.nextCursor;
+      if (cursor === null && !page.totals?.timesheetsProcessed) await sleep('2 seconds');
+    }
+  };
+
   const work = async () => {
     if (carry.phase === 'collect' && carry.index === 0 && carry.cursor === null) await ledger.prepareExport(base);
-    let pagesThisRun = 0;
+    let alongside: Promise<void> | undefined;
+    let alongsideFailed: { error: unknown } | undefined;
+    const startAlongside = () => {
+      if (alongside || input.dryRun) return;
+      sending = true;
+      alongside = processAlongside().catch((error: unknown) => void (alongsideFailed = { error }));
+    };
+    const stopAlongside = async () => {
+      sending = false;
+      await alongside;
+      if (alongsideFailed) throw alongsideFailed.error;
+    };
     while (!isDone()) {
       const args = { ...base, cursor: carry.cursor };
       if (carry.phase === 'collect') {
@@ -82,16 +119,32 @@ export async function timesheetExport(rawInput: unknown, rawCarry?: unknown): Pr
         }
         if (take(await pages.collectTimesheetsPage({ ...args, stream })) === null) carry.index += 1;
       } else if (carry.phase === 'build') {
-        if (take(await pages.planExportBatch(args)) === null) nextPhase();
+        startAlongside();
+        const planned = await pages.planExportBatch(args);
+        const next = take(planned);
+        // Send what this batch planned right away (its own activity, retried on its own).
+        if (!input.dryRun && planned.groupKeys && planned.groupKeys.length > 0) {
+          tally(await pages.sendExportGroups({ ...base, groupKeys: planned.groupKeys }));
+          calls += 1;
+        }
+        if (next === null) nextPhase();
       } else if (carry.phase === 'send') {
-        if (take(await pages.sendExportBatch(args)) === null) nextPhase();
+        startAlongside();
+        if (take(await pages.sendExportBatch(args)) === null) {
+          await stopAlongside();
+          nextPhase();
+        }
       } else if (take(await pages.processExportBatch(args)) === null) nextPhase();
-      pagesThisRun += 1;
-      if (!isDone() && (pagesThisRun >= input.pagesPerRun || workflowInfo().continueAsNewSuggested)) {
+      calls += 1;
+      if (alongsideFailed) await stopAlongside();
+      if (!isDone() && budgetSpent()) {
+        stopProcessing = true;
+        await stopAlongside();
         await condition(allHandlersFinished);
         await continueAsNew<typeof timesheetExport>(input, { ...carry, continuedRuns: carry.continuedRuns + 1 });
       }
     }
+    await stopAlongside();
     await ledger.finishExport(base);
   };
 

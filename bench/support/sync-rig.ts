@@ -20,13 +20,13 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { Client, Connection, ServiceError, type WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import YAML from 'yaml';
 import { getConnection, parseConfig, type ConnectionConfig, type EntityKind } from '../../src/config';
 import { IMPORT_ORDER, type RunSummary } from '../../src/contracts/sync';
 import { descriptorFor, inScope } from '../../src/mapping';
-import type { StatsSnapshot as AssignarStats } from '../../src/sandbox/assignar';
+import type { StatsSnapshot as AssignarStats, SimulateOptions, SimulateResult } from '../../src/sandbox/assignar';
 import type { SageSandboxStats } from '../../src/sandbox/sage';
 import { TASK_QUEUE } from '../../src/temporal/constants';
 import type { SyncSandboxesInfo, SyncSandboxesOptions } from './sync-sandboxes';
@@ -242,6 +242,8 @@ export const assignar = {
   stats: (s: Sandboxes) => controlCall<AssignarStats>(s.info.assignar.control, 'GET', 'stats'),
   resetStats: (s: Sandboxes) => controlCall<AssignarStats>(s.info.assignar.control, 'DELETE', 'stats'),
   records: (s: Sandboxes, type: string) => controlCall<Array<Record<string, unknown>>>(s.info.assignar.control, 'GET', `records/${type}`),
+  /** The field-activity generator (`POST /_sandbox/simulate/timesheets`). */
+  simulateTimesheets: (s: Sandboxes, options: SimulateOptions) => controlCall<SimulateResult>(s.info.assignar.control, 'POST', 'simulate/timesheets', options),
 };
 
 /** Assignar requests as the sandbox counts them (API and token endpoint; control API never counted). */
@@ -283,6 +285,8 @@ export interface WorkerKnobs {
   sageLatencyMs: number;
   assignarRequestsPerSecond: number;
   assignarConcurrency: number;
+  /** The connection's `timesheets` block (bench:export); left out, the schema's defaults. */
+  timesheets?: Record<string, unknown>;
 }
 
 /** The configuration file the worker is started with: one connection `bench` on the sandboxes. */
@@ -311,6 +315,7 @@ export function writeWorkerConfig(dir: string, sb: Sandboxes, knobs: WorkerKnobs
           requestsPerSecond: knobs.assignarRequestsPerSecond,
           concurrency: knobs.assignarConcurrency,
         },
+        ...(knobs.timesheets ? { timesheets: knobs.timesheets } : {}),
       },
     ],
     ledger: { sqlitePath: path.join(dir, 'ledger.sqlite') },
@@ -452,7 +457,7 @@ export interface RunResult {
   wallS: number;
 }
 
-export async function runWorkflow(client: Client, type: 'initialImport' | 'incrementalSync', input: Record<string, unknown> = {}, onTick?: (handle: WorkflowHandle, s: number) => Promise<void>): Promise<RunResult> {
+export async function runWorkflow(client: Client, type: 'initialImport' | 'incrementalSync' | 'timesheetExport', input: Record<string, unknown> = {}, onTick?: (handle: WorkflowHandle, s: number) => Promise<void>): Promise<RunResult> {
   const workflowId = `${type}/${CONNECTION_ID}/bench-${Date.now().toString(36)}`;
   const t0 = Date.now();
   const handle = await client.workflow.start(type, { taskQueue: TASK_QUEUE, workflowId, args: [{ connection: CONNECTION_ID, ...input }] });
@@ -467,8 +472,19 @@ export async function runWorkflow(client: Client, type: 'initialImport' | 'incre
     }, 15_000);
   }
   try {
-    const summary = (await handle.result()) as RunSummary;
-    return { workflowId, firstRunId: handle.firstExecutionRunId, summary, wallS: elapsed(t0) };
+    // Waiting on the result is a long poll of the history: a poll the dev server drops (a transient gRPC
+    // failure under load) is polled again, up to a few times; the wall time still runs from the start.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const summary = (await handle.result()) as RunSummary;
+        return { workflowId, firstRunId: handle.firstExecutionRunId, summary, wallS: elapsed(t0) };
+      } catch (err) {
+        if (!(err instanceof ServiceError) || attempt >= 5) throw err;
+        const cause = err.cause instanceof Error ? err.cause.message : String(err.cause ?? '');
+        console.error(`(waiting for ${workflowId}: ${err.message}${cause ? ` — ${cause}` : ''}; polling again, attempt ${attempt + 1})`);
+        await sleep(1000);
+      }
+    }
   } finally {
     if (ticker) clearInterval(ticker);
   }
@@ -477,7 +493,7 @@ export async function runWorkflow(client: Client, type: 'initialImport' | 'incre
 export interface ActivityTiming {
   run: number;
   type: string;
-  /** kind, or the Sage object for a changes page. */
+  /** kind, or the Sage object for a changes page, or the stream of an export's collect page. */
   subject: string;
   scheduledMs: number;
   startedMs?: number;
@@ -533,8 +549,8 @@ export async function workflowRuns(client: Client, workflowId: string, firstRunI
       const id = String(e.eventId);
       if (e.activityTaskScheduledEventAttributes) {
         const a = e.activityTaskScheduledEventAttributes;
-        const input = decode(a.input) as { kind?: string; object?: string } | undefined;
-        const t: ActivityTiming = { run: runs.length, type: a.activityType?.name ?? '?', subject: input?.kind ?? input?.object ?? '', scheduledMs: at, attempt: 1, outcome: 'open' };
+        const input = decode(a.input) as { kind?: string; object?: string; stream?: string } | undefined;
+        const t: ActivityTiming = { run: runs.length, type: a.activityType?.name ?? '?', subject: input?.kind ?? input?.object ?? input?.stream ?? '', scheduledMs: at, attempt: 1, outcome: 'open' };
         byScheduled.set(id, t);
         activities.push(t);
       } else if (e.activityTaskStartedEventAttributes) {

@@ -6,6 +6,7 @@ import { registerReportCommand } from './commands/report';
 import { registerRunCommands } from './commands/run-workflow';
 import { registerSandboxCommand } from './commands/sandbox';
 import { registerSchedulesCommand } from './commands/schedules';
+import { registerTrueupCommand } from './commands/trueup';
 import { registerWorkerCommand } from './commands/worker';
 
 /** Builds the command tree; each sub-command lives in its own file under src/cli/commands/. */
@@ -23,5 +24,6 @@ export async function main(argv: string[]): Promise<void> {
   registerSchedulesCommand(program);
   registerReportCommand(program);
   registerLinksCommand(program);
+  registerTrueupCommand(program);
   await program.parseAsync(argv);
 }

@@ -63,6 +63,8 @@ export const ExportPageResultSchema = z.object({
   /** Added to the run's totals (e.g. approvedMinutes, exportedMinutes, groupsCreated, sageRequests). */
   totals: z.record(z.string(), z.number()).optional(),
   notices: z.array(z.string()).optional(),
+  /** A build batch: the keys of the groups it planned, which the workflow sends next. */
+  groupKeys: z.array(z.string()).optional(),
 });
 export type ExportPageResult = z.infer<typeof ExportPageResultSchema>;
 

@@ -24,9 +24,10 @@ export function addCounts(a: Counts, b: Partial<Counts>): Counts {
 
 /**
  * What a run's outcomes are counted by: the master-data kinds (links), the Assignar timesheets an export
- * reads, and the export groups it creates in Sage Intacct (one per Sage TIMESHEET).
+ * reads, the export groups it creates in Sage Intacct (one per Sage TIMESHEET), and a true-up's own events
+ * (reminders while items wait for a decision).
  */
-export const RECORD_KINDS = [...ENTITY_KINDS, 'timesheet', 'exportGroup'] as const;
+export const RECORD_KINDS = [...ENTITY_KINDS, 'timesheet', 'exportGroup', 'trueup'] as const;
 export const RecordKindSchema = z.enum(RECORD_KINDS);
 export type RecordKind = z.infer<typeof RecordKindSchema>;
 

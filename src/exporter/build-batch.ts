@@ -152,6 +152,7 @@ export async function buildBatch(ctx: ExportContext, cursor: string | null): Pro
   const add = (k: string, n: number) => (totals[k] = (totals[k] ?? 0) + n);
   const notices: string[] = [];
   const outcomes: RecordOutcomeInput[] = [];
+  const groupKeys: string[] = [];
 
   if (workers.length > 0) {
     const candidates = await ctx.ledger.getExportCandidates(conn, ctx.runId, workers);
@@ -271,6 +272,7 @@ export async function buildBatch(ctx: ExportContext, cursor: string | null): Pro
     // Record the plan.
     if (!ctx.dryRun && sendable.length > 0) {
       await ctx.ledger.planExportGroups(sendable.map((p) => toPlan(ctx, p.group, p.replaces)));
+      groupKeys.push(...sendable.map((p) => p.group.key));
     }
     const plannedKeys = new Set(sendable.map((p) => p.group.key));
     const plannedIds = new Set(sendable.flatMap((p) => p.group.timesheets.map((t) => t.id)));
@@ -359,7 +361,7 @@ export async function buildBatch(ctx: ExportContext, cursor: string | null): Pro
     const released = await ctx.ledger.releaseHoldsNotStaged(conn, ctx.runId);
     if (released > 0) notices.push(`${released} held timesheet(s) are no longer approved and unprocessed in Assignar; their holds were dropped`);
   }
-  return { nextCursor: last ? null : workers.at(-1)!, counts: compact(counts), totals, notices };
+  return { nextCursor: last ? null : workers.at(-1)!, counts: compact(counts), totals, notices, groupKeys };
 }
 
 function compact(counts: Record<string, Counts>): ExportPageResult['counts'] {

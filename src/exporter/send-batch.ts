@@ -101,28 +101,25 @@ function businessReason(err: SageBusinessError): string {
 type Result = { kind: 'confirmed'; recordNo: string; recovered: boolean } | { kind: 'lookup' } | { kind: 'failed'; reason: string; refusedUpdate: boolean } | { kind: 'error'; error: unknown };
 
 /**
- * Sends a batch of the connection's planned, sent and failed groups (keyset on the group key), many per
- * request with `uniqueid=true` and each group's key-derived controlid, so a crash or timeout anywhere is
- * repaired by sending the very same functions again:
- * - a group Sage Intacct creates (or, for a correction, updates) is confirmed with its RECORDNO;
- * - "already executed" means it exists: it is found by its description (which carries the controlid) and
- *   confirmed, never created again;
- * - a business refusal fails that group alone, with Sage Intacct's reasons (a refused correction is held
- *   for an operator with both versions); the others go on;
- * - anything else (connection, transport) leaves the group `sent` and fails the activity after the batch's
- *   other results are recorded: the retry re-sends it.
- * A planned or failed group no run re-planned this time has timesheets that are no longer approved and
- * unprocessed in Assignar: it is superseded, never sent.
+ * Sends the groups a build batch just planned (by key), so creates start while later workers are still
+ * being planned. See sendLoaded for what happens to each.
+ */
+export async function sendGroups(ctx: ExportContext, groupKeys: readonly string[]): Promise<ExportPageResult> {
+  const groups = (await ctx.ledger.getExportGroups(ctx.connection.id, groupKeys)).filter((g) => g.state === 'planned' || g.state === 'sent' || g.state === 'failed');
+  return sendLoaded(ctx, groups, null);
+}
+
+/**
+ * The send phase's last pass, a batch at a time (keyset on the group key) over the connection's planned,
+ * sent and failed groups: a group left `sent` (by a crash, or by an earlier run) is sent again — the same
+ * function, so at most found, never created twice; a planned or failed group no build of this run planned
+ * has timesheets that are no longer approved and unprocessed in Assignar (or that are in a newer group):
+ * it is superseded, never sent. Groups this run already tried and saw refused are not tried twice.
  */
 export async function sendBatch(ctx: ExportContext, cursor: string | null): Promise<ExportPageResult> {
   const conn = ctx.connection.id;
   const page = await ctx.ledger.listExportGroups(conn, { states: ['planned', 'sent', 'failed'], ...(cursor !== null ? { afterKey: cursor } : {}), limit: GROUPS_PER_BATCH });
   const nextCursor = page.length === GROUPS_PER_BATCH ? page.at(-1)!.groupKey : null;
-  const counts = { exportGroup: emptyCounts(), timesheet: emptyCounts() };
-  const totals: Record<string, number> = {};
-  const add = (k: string, n: number) => (totals[k] = (totals[k] ?? 0) + n);
-  const notices: string[] = [];
-
   const abandoned = page.filter((g) => g.state !== 'sent' && g.runId !== ctx.runId);
   if (abandoned.length > 0) {
     await ctx.ledger.markExportGroups(
@@ -131,7 +128,30 @@ export async function sendBatch(ctx: ExportContext, cursor: string | null): Prom
       { state: 'superseded', reason: 'never sent: its timesheets were not planned again (no longer approved and unprocessed in Assignar, or planned in a newer group)', fromStates: ['planned', 'failed'] },
     );
   }
-  const groups = page.filter((g) => g.state === 'sent' || g.runId === ctx.runId);
+  return sendLoaded(
+    ctx,
+    page.filter((g) => g.state === 'sent' || (g.state === 'planned' && g.runId === ctx.runId)),
+    nextCursor,
+  );
+}
+
+/**
+ * Sends groups many per request with `uniqueid=true` and each group's key-derived controlid, so a crash or
+ * timeout anywhere is repaired by sending the very same functions again:
+ * - a group Sage Intacct creates (or, for a correction, updates) is confirmed with its RECORDNO;
+ * - "already executed" means it exists: it is found by its description (which carries the controlid) and
+ *   confirmed, never created again;
+ * - a business refusal fails that group alone, with Sage Intacct's reasons (a refused correction is held
+ *   for an operator with both versions); the others go on;
+ * - anything else (connection, transport) leaves the group `sent` and fails the activity after the batch's
+ *   other results are recorded: the retry re-sends it.
+ */
+async function sendLoaded(ctx: ExportContext, groups: ExportGroup[], nextCursor: string | null): Promise<ExportPageResult> {
+  const conn = ctx.connection.id;
+  const counts = { exportGroup: emptyCounts(), timesheet: emptyCounts() };
+  const totals: Record<string, number> = {};
+  const add = (k: string, n: number) => (totals[k] = (totals[k] ?? 0) + n);
+  const notices: string[] = [];
   if (groups.length === 0) return { nextCursor, counts: {}, totals, notices };
 
   const replacedKeys = [...new Set(groups.flatMap((g) => (g.replacesGroupKey ? [g.replacesGroupKey] : [])))];
@@ -301,6 +321,13 @@ export async function sendBatch(ctx: ExportContext, cursor: string | null): Prom
       if (r.refusedUpdate) holds.push({ id: t.assignarTimesheetId, version: t.version, reason, details: { exportedLines, correctedLines } as unknown as Json });
     }
   }
+  // Outcomes first: once a group is confirmed, the process loop may mark its timesheets processed and
+  // record that, which must not be overwritten by this send's "not yet processed".
+  for (const o of timesheetOutcomes.values()) {
+    counts.timesheet.seen += 1;
+    counts.timesheet[o.outcome] += 1;
+  }
+  await ctx.ledger.recordOutcomes([...outcomes, ...timesheetOutcomes.values()]);
   if (confirmations.length > 0) await ctx.ledger.confirmExportGroups(conn, confirmations, { runId: ctx.runId });
   for (const f of failed) {
     await ctx.ledger.markExportGroups(conn, [f.g.groupKey], { state: 'failed', reason: f.reason, runId: ctx.runId });
@@ -308,11 +335,6 @@ export async function sendBatch(ctx: ExportContext, cursor: string | null): Prom
   if (holds.length > 0) await ctx.ledger.holdTimesheets(holds.map((h) => ({ connection: conn, assignarTimesheetId: h.id, version: h.version, reason: h.reason, details: h.details, runId: ctx.runId })));
   const exportedIds = [...timesheetOutcomes.values()].filter((o) => o.outcome === 'created' || o.outcome === 'updated').map((o) => o.recordKey);
   if (exportedIds.length > 0) await ctx.ledger.releaseHeldTimesheets(conn, exportedIds);
-  for (const o of timesheetOutcomes.values()) {
-    counts.timesheet.seen += 1;
-    counts.timesheet[o.outcome] += 1;
-  }
-  await ctx.ledger.recordOutcomes([...outcomes, ...timesheetOutcomes.values()]);
   if (firstError !== undefined) throw firstError;
   return { nextCursor, counts, totals, notices };
 }

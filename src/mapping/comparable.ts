@@ -50,9 +50,15 @@ export function comparable(assignarRecord: AnyRecord, kind: EntityKind, config?:
   return out;
 }
 
-/** contentHash(comparable(record, kind, config)): compare with the hash of the last write. */
-export function assignarHash(assignarRecord: AnyRecord, kind: EntityKind, config?: MappingConfig): string {
-  return contentHash(comparable(assignarRecord, kind, config));
+/**
+ * contentHash(comparable(record, kind, config)): compare with the hash of the last write. Given what was
+ * last written, only its fields count: a field the mapping did not send (an employment type set by hand
+ * in Assignar on an adopted worker, say) is Assignar's, not an edit of ours.
+ */
+export function assignarHash(assignarRecord: AnyRecord, kind: EntityKind, config?: MappingConfig, written?: Readonly<Record<string, unknown>> | null): string {
+  const all = comparable(assignarRecord, kind, config);
+  if (!written) return contentHash(all);
+  return contentHash(Object.fromEntries(Object.entries(all).filter(([field]) => field in written)));
 }
 
 /**

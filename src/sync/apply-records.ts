@@ -87,7 +87,7 @@ export async function applyMapped(ctx: SyncContext, kind: EntityKind, results: R
       }
       taken.add(String(adopt.id));
       const details = matches.length > 1 ? { duplicates: matches.slice(1).map((c) => c.id) } : undefined;
-      if (assignarHash(adopt, kind, ctx.connection) === m.hash) plan.push({ action: 'link', mapped: m, assignarId: String(adopt.id), details });
+      if (assignarHash(adopt, kind, ctx.connection, m.payload) === m.hash) plan.push({ action: 'link', mapped: m, assignarId: String(adopt.id), details });
       else plan.push({ action: 'update', mapped: m, assignarId: String(adopt.id), outcome: 'adopted', details: { ...details, updated: true } });
     }
   }

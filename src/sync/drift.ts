@@ -55,11 +55,11 @@ export async function detectDrift(ctx: SyncContext, kind: EntityKind): Promise<P
       byId.delete(link.assignarId);
       const matchValue = typeof link.payload?.[d.matchKey] === 'string' ? (link.payload[d.matchKey] as string) : '';
       if (matchValue) linkedMatch.set(matchValue, link.assignarId);
-      if (link.status === 'held' && (!record || assignarHash(record, kind, ctx.connection) !== link.contentHash)) {
+      if (link.status === 'held' && (!record || assignarHash(record, kind, ctx.connection, link.payload) !== link.contentHash)) {
         // Already waiting for the true-up: reported as held on every run, not re-detected as new drift.
         if (!heldThisRun.has(link.sageKey)) sink.add({ kind, recordKey: link.sageKey, sageId: link.sageId, assignarId: link.assignarId, outcome: 'held', reason: link.reason ?? 'held for the true-up' });
       } else if (!record) await onDeleted(ctx, kind, policy, link, sink);
-      else if (assignarHash(record, kind, ctx.connection) !== link.contentHash) await onEdited(ctx, kind, policy, link, record, sink);
+      else if (assignarHash(record, kind, ctx.connection, link.payload) !== link.contentHash) await onEdited(ctx, kind, policy, link, record, sink);
       else if (link.status !== 'active' && !ctx.dryRun) await ctx.ledger.markLinks(ctx.connection.id, kind, [link.sageKey], { status: 'active', reason: null });
     }
     if (links.length < LINK_PAGE) break;

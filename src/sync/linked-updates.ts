@@ -38,7 +38,7 @@ export async function planLinkedUpdates(ctx: SyncContext, kind: EntityKind, item
       continue;
     }
     // No hash: released with --overwrite, or never written. Deactivated by us: `active` differs on purpose.
-    if (link.contentHash === null || reactivating || assignarHash(record, kind, ctx.connection) === link.contentHash) {
+    if (link.contentHash === null || reactivating || assignarHash(record, kind, ctx.connection, link.payload) === link.contentHash) {
       out.push({ action: 'update', mapped, assignarId: link.assignarId, outcome: 'updated', details: reactivating ? { reactivated: true } : undefined });
       continue;
     }
@@ -62,7 +62,8 @@ export async function planLinkedUpdates(ctx: SyncContext, kind: EntityKind, item
   return out;
 }
 
+/** The fields we wrote that Assignar now holds differently (every field when nothing written is known). */
 export function changedFields(current: Record<string, unknown>, written: JsonObject): string[] {
-  const keys = new Set([...Object.keys(current), ...Object.keys(written)]);
+  const keys = new Set(Object.keys(written).length > 0 ? Object.keys(written) : Object.keys(current));
   return [...keys].filter((k) => canonicalJson(current[k] ?? null) !== canonicalJson((written[k] as unknown) ?? null)).sort();
 }

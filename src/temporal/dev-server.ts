@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import { devServerSearchAttributeArgs } from './search-attributes';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ensureTemporalCli } = require('../../scripts/ensure-temporal-cli') as { ensureTemporalCli: () => Promise<string> };
@@ -42,7 +43,7 @@ export async function startOrReuseDevServer(opts: { host?: string; port?: number
   opts.log?.(`starting the Temporal dev server on ${address} (data: ${opts.dbFile}, Web UI: ${uiUrl})`);
   const child: ChildProcess = spawn(
     cli,
-    ['server', 'start-dev', '--ip', host, '--port', String(port), '--ui-port', String(uiPort), '--db-filename', opts.dbFile, '--log-level', 'error'],
+    ['server', 'start-dev', '--ip', host, '--port', String(port), '--ui-port', String(uiPort), '--db-filename', opts.dbFile, '--log-level', 'error', ...devServerSearchAttributeArgs()],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
   let exited = false;

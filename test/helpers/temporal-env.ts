@@ -1,5 +1,6 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { SEARCH_ATTRIBUTES } from '../../src/contracts/search-attributes';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ensureTemporalCli } = require('../../scripts/ensure-temporal-cli') as { ensureTemporalCli: () => Promise<string> };
@@ -20,7 +21,7 @@ export async function startTemporal(extraArgs: string[] = []): Promise<TestWorkf
   for (let attempt = 1; attempt <= 4; attempt++) {
     try {
       return await TestWorkflowEnvironment.createLocal({
-        server: { executable: { type: 'existing-path', path }, ui: false, extraArgs },
+        server: { executable: { type: 'existing-path', path }, ui: false, extraArgs, searchAttributes: [...SEARCH_ATTRIBUTES] },
       });
     } catch (err) {
       lastError = err;

@@ -7,6 +7,7 @@ import { startSandboxes } from '../../sandbox/start-both';
 import { TASK_QUEUE, workflowId } from '../../temporal/constants';
 import { startOrReuseDevServer } from '../../temporal/dev-server';
 import { applySchedules, scheduleId, triggerSchedule } from '../../temporal/schedules';
+import { ensureSearchAttributes } from '../../temporal/search-attributes';
 import { createTemporalClient } from '../../temporal/client';
 import { temporalTarget } from '../../temporal/connection';
 import { cliContext } from '../context';
@@ -66,6 +67,8 @@ export function registerDevCommand(program: Command): void {
       process.on('SIGTERM', onSignal);
 
       const client = await createTemporalClient(target);
+      const added = await ensureSearchAttributes(client.connection, target.namespace);
+      if (added.length > 0) say(`search attributes registered: ${added.join(', ')}`);
       for (const r of await applySchedules(client, connection)) say(`schedule ${r.scheduleId} ${r.action}`);
       const workflowUrl = (id: string) => `${server.uiUrl}/namespaces/${target.namespace}/workflows/${encodeURIComponent(id)}`;
 

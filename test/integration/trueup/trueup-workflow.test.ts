@@ -1,0 +1,70 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { ApproveInput, ApproveResult, TrueupStatus } from '../../../src/contracts/trueup';
+import { SyncHarness } from '../../helpers/sync-harness';
+import { startTemporal } from '../../helpers/temporal-env';
+import { waitFor } from '../../helpers/wait-for';
+
+type Row = Record<string, unknown>;
+let env: TestWorkflowEnvironment;
+let h: SyncHarness;
+
+beforeAll(async () => {
+  env = await startTemporal();
+  h = await SyncHarness.start(env, { assignar: { seed: 'existing-tenant' } });
+});
+afterAll(async () => {
+  await h?.close();
+  await env?.teardown();
+});
+
+test('go-live true-up: plan, approve the certain links and one duplicate, reject a guess, pause and resume, apply and verify', async () => {
+  const handle = await env.client.workflow.start('trueUp', {
+    taskQueue: h.taskQueue,
+    workflowId: `trueUp/demo/${h.taskQueue}`,
+    args: [{ connection: 'demo', applyDelaySeconds: 0, rediffSeconds: 3600, reminderSeconds: 3600 }],
+  });
+  const status = () => handle.query<TrueupStatus>('status');
+  await waitFor('the plan', async () => (await status()).phase === 'awaiting-approval');
+  const planned = await status();
+  expect(planned.generation).toBe(1);
+  expect(planned.counts.link?.proposed).toBeGreaterThanOrEqual(7);
+  expect(planned.counts['deactivate-duplicate']?.proposed).toBe(1);
+
+  const items = await h.ledger.listTrueupItems('demo', planned.trueupId, { limit: 1000 });
+  const users = h.assignar.records('users') as Row[];
+  const note = (id: string | null) => String(users.find((u) => String(u.id) === id)?.comments ?? '');
+  const nameOnly = items.find((i) => i.action === 'link' && note(i.assignarId).includes('match by name only'))!;
+  const duplicate = items.find((i) => i.action === 'deactivate-duplicate')!;
+
+  // Pause first: approvals are recorded but nothing is applied until resume.
+  await handle.signal('pause');
+  const approved = await handle.executeUpdate<ApproveResult, [ApproveInput]>('approveItems', { args: [{ action: 'link', minConfidence: 0.9 }] });
+  expect(approved.approved).toBeGreaterThanOrEqual(6);
+  const withErrors = await handle.executeUpdate<ApproveResult, [ApproveInput]>('approveItems', { args: [{ items: [duplicate.itemId, 'worker:link:nope:nope'] }] });
+  expect(withErrors).toEqual({ approved: 1, errors: [{ itemId: 'worker:link:nope:nope', reason: expect.stringMatching(/unknown/) }] });
+  await handle.signal('reject', { items: [nameOnly.itemId], reason: 'not the same person' });
+  await waitFor('the rejection', async () => ((await status()).counts.link?.rejected ?? 0) === 1);
+  expect((await status()).counts.link?.applied ?? 0).toBe(0);
+
+  await handle.signal('resume');
+  await waitFor('the approved links applied and verified', async () => ((await status()).counts.link?.verified ?? 0) === approved.approved, 60_000);
+  const after = await status();
+  expect(after.phase).toBe('awaiting-approval');
+  expect(after.counts['deactivate-duplicate']?.verified).toBe(1);
+
+  // Every approved link is in the ledger and Assignar holds Sage Intacct's values; the rejected guess is untouched.
+  const links = new Map((await h.ledger.listLinks('demo', 'worker', { limit: 1000 })).map((l) => [l.assignarId, l]));
+  for (const i of items.filter((x) => x.action === 'link' && (x.confidence ?? 0) >= 0.9)) {
+    expect(links.get(i.assignarId!)).toMatchObject({ sageKey: i.sageKey, status: 'active' });
+    const u = (h.assignar.records('users') as Row[]).find((x) => String(x.id) === i.assignarId)!;
+    expect(String(u.integration_id)).toBe(i.sageKey);
+  }
+  expect(links.has(nameOnly.assignarId!)).toBe(false);
+  const before = users.find((u) => String(u.id) === nameOnly.assignarId)!;
+  expect((h.assignar.records('users') as Row[]).find((u) => String(u.id) === nameOnly.assignarId)).toEqual(before);
+  expect((h.assignar.records('users') as Row[]).find((u) => String(u.id) === duplicate.assignarId)!.active).toBe(false);
+
+  await handle.signal('cancel');
+  const final = await handle.result();
+  expect(final.phase).toBe('cancelled');
+});

@@ -1,0 +1,16 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ApproveInput, ApproveResult, RejectInput, TrueupStatus } from '../src/contracts/trueup';
+
+/**
+ * The true-up's messages, shared by the workflow and its callers (CLI, console). Every payload is plain
+ * JSON, so the Temporal CLI reaches them too:
+ *   temporal workflow signal --workflow-id trueUp/demo --name approve --input '{"all":true}'
+ */
+export const approveSignal = defineSignal<[ApproveInput]>('approve');
+export const rejectSignal = defineSignal<[RejectInput]>('reject');
+export const pauseSignal = defineSignal('pause');
+export const resumeSignal = defineSignal('resume');
+export const cancelSignal = defineSignal('cancel');
+/** Approve and hear back: how many were approved and why each listed item that was not could not be. */
+export const approveUpdate = defineUpdate<ApproveResult, [ApproveInput]>('approveItems');
+export const statusQuery = defineQuery<TrueupStatus>('status');
