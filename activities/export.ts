@@ -51,8 +51,8 @@ export function createExportActivities(deps: ActivityDeps) {
     async sendExportBatch(args: ExportArgs & { cursor: string | null }): Promise<ExportPageResult> {
       return sendBatch(context(args), args.cursor);
     },
-    async processExportBatch(args: ExportArgs & { cursor: string | null }): Promise<ExportPageResult> {
-      return processBatch(context(args), args.cursor);
+    async processExportBatch(args: ExportArgs & { cursor: string | null; beforeKey?: string | null }): Promise<ExportPageResult> {
+      return processBatch(context(args), args.cursor, args.beforeKey ?? null);
     },
     async finishExport(args: ExportArgs): Promise<void> {
       await deps.ledger.clearExportCandidates(args.connection, { runId: args.runId });

@@ -3,6 +3,7 @@ import { createExportActivities } from './export';
 import { createPreflightActivities } from './preflight';
 import { createSyncActivities } from './sync';
 import { createTrueupActivities } from './trueup';
+import { createTrueupFeedActivities } from './trueup-feed';
 
 export type { ActivityDeps } from './deps';
 
@@ -13,5 +14,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createSyncActivities(deps),
     ...createExportActivities(deps),
     ...createTrueupActivities(deps),
+    ...createTrueupFeedActivities(deps),
   };
 }

@@ -103,7 +103,10 @@ async function main(): Promise<number> {
     assignarConcurrency: ASSIGNAR_CONCURRENCY,
     // The embedded `demo` connection's timesheet settings (pay codes → time types, equipment cost type EQP,
     // which the Sage seeds have; the schema's default EQUIPMENT is not a cost type there).
-    timesheets: (embeddedDefaultConfig() as { connections: Array<{ timesheets: Record<string, unknown> }> }).connections[0].timesheets,
+    // BENCH_EXPORT_PAY_CODES=0 runs without the pay-code mapping (no coded-worker-times reads).
+    timesheets: process.env.BENCH_EXPORT_PAY_CODES === '0'
+      ? { equipmentCostType: 'EQP' }
+      : (embeddedDefaultConfig() as { connections: Array<{ timesheets: Record<string, unknown> }> }).connections[0].timesheets,
   });
   const worker = await startWorker(dir, temporal, sb, file, connection);
   console.log(`sandboxes pid ${sb.pid}; Temporal dev server pid ${temporal.pid} at ${temporal.address}; ${describeWorkerPid(worker)}`);

@@ -1,5 +1,6 @@
-import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { createSyncActivities } from '../activities/sync';
+import type { createTrueupFeedActivities } from '../activities/trueup-feed';
 import type { EntityKind } from '../src/config/schema';
 import { RunPlanSchema, SYNC_PHASES, SYNC_STREAMS, SyncCarrySchema, SyncInputSchema, type Progress, type RunSummary, type SyncCarry } from '../src/contracts/sync';
 import type { WriterHolder } from '../src/contracts/writer';
@@ -10,7 +11,7 @@ import { progressQuery } from './messages';
 import { parseInput, readCarry } from './parse-input';
 import { addPage } from './run-progress';
 
-type SyncActivities = ReturnType<typeof createSyncActivities>;
+type SyncActivities = ReturnType<typeof createSyncActivities> & ReturnType<typeof createTrueupFeedActivities>;
 const pages = proxyActivities<SyncActivities>(PAGE_ACTIVITY);
 const ledger = proxyActivities<SyncActivities>(LEDGER_ACTIVITY);
 
@@ -94,6 +95,9 @@ export async function incrementalSync(rawInput: unknown, rawCarry?: unknown): Pr
       }
     }
     if (!input.dryRun) await ledger.commitWatermarks({ connection: input.connection, runId: carry.runId, startedAt: carry.startedAt, kinds });
+    // Records held for the true-up feed it (versioned: histories recorded before this replay unchanged).
+    const held = Object.values(carry.counts).reduce((n, c) => n + (c?.held ?? 0), 0);
+    if (!input.dryRun && held > 0 && patched('feed-trueup')) await ledger.feedTrueup({ connection: input.connection, held, runId: carry.runId });
   };
 
   return accountedRun({ start: { connection: input.connection, runId: carry.runId, dryRun: input.dryRun, workflow: 'incrementalSync', startedAt: carry.startedAt }, first: rawCarry === undefined, progress }, async () => {

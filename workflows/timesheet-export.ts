@@ -77,22 +77,32 @@ export async function timesheetExport(rawInput: unknown, rawCarry?: unknown): Pr
   const budgetSpent = () => calls >= input.pagesPerRun || workflowInfo().continueAsNewSuggested;
 
   /**
-   * While groups are planned and sent, a second loop marks the timesheets of confirmed groups processed,
-   * so Assignar's rate limit (the export's bottleneck: one call per timesheet) is in use from the first
-   * confirmed group on. It passes over the confirmed groups again and again (new ones appear anywhere in
-   * key order), resting briefly when a pass found nothing, and stops when planning and sending end; the
-   * process phase then makes one last complete pass.
+   * Marking processed is the export's bottleneck (one Assignar call per timesheet, at the rate limit), so it
+   * runs from the first confirmed group on: while groups are planned and sent, loops pass over the confirmed
+   * groups again and again (new ones appear anywhere in key order), resting briefly after a pass that found
+   * nothing; the process phase then makes one last complete pass. Two loops share the key space (group keys
+   * are hex), so one prepares its batch while the other's calls use the rate limit.
    */
+  const PARTITIONS: ReadonlyArray<{ after: string | null; before: string | null }> = [
+    { after: null, before: '8' },
+    { after: '8', before: null },
+  ];
   let sending = false;
   let stopProcessing = false;
-  const processAlongside = async () => {
-    let cursor: string | null = null;
-    while (sending && !stopProcessing) {
-      const page = tally(await pages.processExportBatch({ ...base, cursor }));
+  const processPartition = async (part: (typeof PARTITIONS)[number], mode: 'alongside' | 'final') => {
+    let cursor = part.after;
+    for (;;) {
+      if (stopProcessing || (mode === 'alongside' && !sending)) return;
+      const page = tally(await pages.processExportBatch({ ...base, cursor, beforeKey: part.before }));
       calls += 1;
-      cursor = page.nextCursor;
-      if (cursor === null && !page.totals?.timesheetsProcessed) await sleep('2 seconds');
+      cursor = page.nextCursor ?? part.after;
+      if (page.nextCursor !== null) continue;
+      if (mode === 'final') return;
+      if (!page.totals?.timesheetsProcessed) await sleep('2 seconds');
     }
+  };
+  const processAlongside = async () => {
+    await Promise.all(PARTITIONS.map((part) => processPartition(part, 'alongside')));
   };
 
   const work = async () => {
@@ -134,7 +144,10 @@ export async function timesheetExport(rawInput: unknown, rawCarry?: unknown): Pr
           await stopAlongside();
           nextPhase();
         }
-      } else if (take(await pages.processExportBatch(args)) === null) nextPhase();
+      } else {
+        await Promise.all(PARTITIONS.map((part) => processPartition(part, 'final')));
+        nextPhase();
+      }
       calls += 1;
       if (alongsideFailed) await stopAlongside();
       if (!isDone() && budgetSpent()) {

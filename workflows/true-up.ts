@@ -8,7 +8,7 @@ import { accountedRun } from './accounted-run';
 import { LEDGER_ACTIVITY, PAGE_ACTIVITY } from './activity-options';
 import { withConnectionWriter } from './connection-writer';
 import { parseInput, readCarry } from './parse-input';
-import { approveSignal, approveUpdate, cancelSignal, pauseSignal, rejectSignal, resumeSignal, statusQuery } from './trueup-messages';
+import { approveSignal, approveUpdate, cancelSignal, pauseSignal, rediffSignal, rejectSignal, resumeSignal, statusQuery } from './trueup-messages';
 
 type TrueupActivities = ReturnType<typeof createTrueupActivities>;
 const pages = proxyActivities<TrueupActivities>(PAGE_ACTIVITY);
@@ -133,6 +133,11 @@ export async function trueUp(rawInput: unknown, rawCarry?: unknown): Promise<Tru
     if (Object.values(carry.view.counts).some((byState) => (byState.approved ?? 0) > 0)) carry.applyAt ??= Date.now();
   });
   setHandler(cancelSignal, () => void (cancelled = true));
+  let rediffRequested = false;
+  setHandler(rediffSignal, (raw) => {
+    rediffRequested = true;
+    if (raw?.reason) note(`re-diff requested: ${raw.reason.slice(0, 300)}`);
+  });
   setHandler(approveUpdate, (raw) => approve(ApproveSchema.parse(raw)), {
     validator: (raw) => {
       const parsed = ApproveSchema.safeParse(raw);
@@ -202,7 +207,7 @@ export async function trueUp(rawInput: unknown, rawCarry?: unknown): Promise<Tru
       carry.waitingSince ??= now;
       const dueAt = [carry.lastDiffAt === null ? now : carry.lastDiffAt + input.rediffSeconds * 1000, (carry.lastReminderAt ?? carry.waitingSince) + input.reminderSeconds * 1000, carry.paused ? Infinity : (carry.applyAt ?? Infinity)];
       const wait = Math.min(...dueAt) - now;
-      if (wait > 0) await condition(() => decisions.length > 0 || cancelled || (!carry.paused && carry.applyAt !== null && Date.now() >= carry.applyAt), wait);
+      if (wait > 0) await condition(() => decisions.length > 0 || cancelled || rediffRequested || (!carry.paused && carry.applyAt !== null && Date.now() >= carry.applyAt), wait);
       if (cancelled) break;
       while (decisions.length > 0) {
         const d = decisions.shift()!;
@@ -221,7 +226,10 @@ export async function trueUp(rawInput: unknown, rawCarry?: unknown): Promise<Tru
         setPhase('awaiting-approval');
         carry.waitingSince = Date.now();
       }
-      if (carry.lastDiffAt !== null && at >= carry.lastDiffAt + input.rediffSeconds * 1000) await plan();
+      if (rediffRequested || (carry.lastDiffAt !== null && at >= carry.lastDiffAt + input.rediffSeconds * 1000)) {
+        rediffRequested = false;
+        await plan();
+      }
       if (at >= (carry.lastReminderAt ?? carry.waitingSince) + input.reminderSeconds * 1000 && open(carry.view) > 0) {
         carry.lastReminderAt = at;
         await ledger.recordTrueupReminder({ ...base, waiting: open(carry.view), since: new Date(carry.waitingSince).toISOString() });

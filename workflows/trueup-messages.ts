@@ -11,6 +11,8 @@ export const rejectSignal = defineSignal<[RejectInput]>('reject');
 export const pauseSignal = defineSignal('pause');
 export const resumeSignal = defineSignal('resume');
 export const cancelSignal = defineSignal('cancel');
+/** Diff again now (a sync that held records for the true-up sends it, by signal-with-start). */
+export const rediffSignal = defineSignal<[{ reason?: string }?]>('rediff');
 /** Approve and hear back: how many were approved and why each listed item that was not could not be. */
 export const approveUpdate = defineUpdate<ApproveResult, [ApproveInput]>('approveItems');
 export const statusQuery = defineQuery<TrueupStatus>('status');

@@ -1,4 +1,3 @@
-import { TimesheetExpandedSchema } from '../assignar/schemas';
 import type { EntityKind } from '../config/schema';
 import { isConnectionFailure } from '../errors';
 import type { Link } from '../ledger';
@@ -16,15 +15,15 @@ function referencedIds(bodies: readonly unknown[]): Record<Exclude<EntityKind, '
     if (typeof v === 'number' && Number.isInteger(v)) set.add(String(v));
   };
   for (const body of bodies) {
-    const parsed = TimesheetExpandedSchema.safeParse(body);
-    if (!parsed.success) continue; // held as malformed by the line builder
-    const ts = parsed.data;
+    // Only ids are picked here, defensively; the line builder validates each timesheet (and holds a malformed one).
+    const ts = loose(body);
+    if (!ts) continue;
     add(ids.worker, ts.user_id ?? ts.user?.user_id);
     add(ids.project, ts.project_id);
     add(ids.workOrder, ts.order_id ?? ts.order?.id);
     add(ids.role, ts.task_id);
-    for (const e of ts.activity_entries ?? []) add(ids.costCode, e.activity?.id);
-    for (const e of ts.asset_entries ?? []) add(ids.asset, e.asset?.id);
+    for (const e of Array.isArray(ts.activity_entries) ? ts.activity_entries : []) add(ids.costCode, e?.activity?.id);
+    for (const e of Array.isArray(ts.asset_entries) ? ts.asset_entries : []) add(ids.asset, e?.asset?.id);
   }
   return ids;
 }
@@ -72,6 +71,24 @@ export async function loadLinkLookups(ctx: ExportContext, bodies: readonly unkno
   };
 }
 
+/** The few fields read here, typed loosely (bodies were validated by the Assignar client when read). */
+interface LooseTimesheet {
+  user_id?: unknown;
+  user?: { user_id?: unknown } | null;
+  project_id?: unknown;
+  order_id?: unknown;
+  order?: { id?: unknown } | null;
+  task_id?: unknown;
+  submitted_date?: unknown;
+  start_datetime?: unknown;
+  activity_entries?: Array<{ activity?: { id?: unknown } | null }> | null;
+  asset_entries?: Array<{ asset?: { id?: unknown } | null }> | null;
+}
+
+function loose(body: unknown): LooseTimesheet | undefined {
+  return body && typeof body === 'object' && !Array.isArray(body) ? (body as LooseTimesheet) : undefined;
+}
+
 function isoDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
@@ -87,12 +104,11 @@ export async function loadPayCodes(ctx: ExportContext, bodies: readonly unknown[
   if (Object.keys(ctx.connection.timesheets.timeTypes).length === 0) return () => undefined;
   const ranges = new Map<string, { from: number; to: number }>();
   for (const body of bodies) {
-    const parsed = TimesheetExpandedSchema.safeParse(body);
-    if (!parsed.success) continue;
-    const ts = parsed.data;
+    const ts = loose(body);
+    if (!ts) continue;
     const user = ts.user_id ?? ts.user?.user_id;
-    if (user === null || user === undefined || (ts.activity_entries ?? []).length === 0) continue;
-    const when = Date.parse(ts.submitted_date ?? ts.start_datetime ?? '');
+    if (typeof user !== 'number' || !Array.isArray(ts.activity_entries) || ts.activity_entries.length === 0) continue;
+    const when = Date.parse(typeof ts.submitted_date === 'string' ? ts.submitted_date : typeof ts.start_datetime === 'string' ? ts.start_datetime : '');
     if (Number.isNaN(when)) continue;
     const r = ranges.get(String(user));
     ranges.set(String(user), r ? { from: Math.min(r.from, when), to: Math.max(r.to, when) } : { from: when, to: when });

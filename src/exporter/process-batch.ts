@@ -22,7 +22,8 @@ interface Current {
 }
 
 /**
- * Marks processed in Assignar the timesheets of a batch of confirmed groups (keyset on the group key),
+ * Marks processed in Assignar the timesheets of a batch of confirmed groups (keyset on the group key, within
+ * the key range after `cursor` and before `beforeKey`, so two loops can share the work),
  * and a group `processed` once all of its timesheets are. A timesheet is processed only when:
  * - every group its version is in is in Sage Intacct (a shift split across two weeks waits for both);
  * - Assignar still has that version: one edited since it was planned is left unprocessed, so the next
@@ -32,9 +33,14 @@ interface Current {
  * fails that timesheet alone and its group stays confirmed, retried by the next export; a failure of the
  * connection fails the activity once the rest is recorded.
  */
-export async function processBatch(ctx: ExportContext, cursor: string | null): Promise<ExportPageResult> {
+export async function processBatch(ctx: ExportContext, cursor: string | null, beforeKey: string | null = null): Promise<ExportPageResult> {
   const conn = ctx.connection.id;
-  const groups = await ctx.ledger.listExportGroups(conn, { states: ['confirmed'], ...(cursor !== null ? { afterKey: cursor } : {}), limit: PROCESS_GROUPS_PER_BATCH });
+  const groups = await ctx.ledger.listExportGroups(conn, {
+    states: ['confirmed'],
+    ...(cursor !== null ? { afterKey: cursor } : {}),
+    ...(beforeKey !== null ? { beforeKey } : {}),
+    limit: PROCESS_GROUPS_PER_BATCH,
+  });
   const nextCursor = groups.length === PROCESS_GROUPS_PER_BATCH ? groups.at(-1)!.groupKey : null;
   if (groups.length === 0) return { nextCursor, counts: {} };
   const counts = { timesheet: emptyCounts() };

@@ -185,6 +185,8 @@ export interface ListExportGroupsOptions {
   weekStart?: string;
   /** Keyset paging on the group key. */
   afterKey?: string;
+  /** Only keys sorting before this one (a key range, with afterKey). */
+  beforeKey?: string;
   limit: number;
 }
 
@@ -409,6 +411,7 @@ export async function listExportGroups(db: Kysely<Database>, connection: string,
   if (options.employeeId !== undefined) query = query.where('employee_id', '=', parseInput(KeySchema, options.employeeId, 'employeeId'));
   if (options.weekStart !== undefined) query = query.where('week_start', '=', parseInput(LocalDateSchema, options.weekStart, 'weekStart'));
   if (options.afterKey !== undefined) query = query.where('group_key', '>', options.afterKey);
+  if (options.beforeKey !== undefined) query = query.where('group_key', '<', options.beforeKey);
   const rows = await query.orderBy('group_key').limit(limit).execute();
   return withTimesheets(db, connection, rows);
 }

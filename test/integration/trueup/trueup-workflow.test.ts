@@ -68,3 +68,39 @@ test('go-live true-up: plan, approve the certain links and one duplicate, reject
   const final = await handle.result();
   expect(final.phase).toBe('cancelled');
 });
+
+test('a re-diff that changes an approved item withdraws the approval; waits continue-as-new', async () => {
+  const handle = await env.client.workflow.start('trueUp', {
+    taskQueue: h.taskQueue,
+    workflowId: `trueUp/demo/${h.taskQueue}/second`,
+    // Re-diff every 2 s, and continue-as-new after every 2 waits.
+    args: [{ connection: 'demo', applyDelaySeconds: 0, rediffSeconds: 2, reminderSeconds: 3600, eventsPerRun: 2 }],
+  });
+  const status = () => handle.query<TrueupStatus>('status');
+  await waitFor('the plan', async () => (await status()).phase === 'awaiting-approval');
+  const { trueupId } = await status();
+  const items = await h.ledger.listTrueupItems('demo', trueupId, { actions: ['link'], states: ['proposed'], limit: 100 });
+  const guess = items.find((i) => (i.confidence ?? 1) < 0.5)!;
+  expect(guess).toBeDefined();
+
+  await handle.signal('pause');
+  const approved = await handle.executeUpdate<ApproveResult, [ApproveInput]>('approveItems', { args: [{ items: [guess.itemId] }] });
+  expect(approved).toEqual({ approved: 1, errors: [] });
+  // Someone corrects the worker's phone in Assignar: the evidence the operator approved is no longer what is there.
+  const user = (h.assignar.records('users') as Row[]).find((u) => String(u.id) === guess.assignarId)!;
+  h.assignar.upsertRecords('users', [{ ...user, contact: '+1 312 555 0000' }]);
+  await waitFor('the approval withdrawn by a re-diff', async () => (await status()).withdrawn === 1, 60_000);
+  const withdrawnNow = (await h.ledger.getTrueupItems('demo', trueupId, [guess.itemId]))[0];
+  expect(withdrawnNow).toMatchObject({ state: 'withdrawn', reason: expect.stringMatching(/approve it again/) });
+  expect((await status()).notices.join('\n')).toMatch(/withdrawn; approve them again/);
+
+  // Resuming applies nothing the operator has not seen: the withdrawn item stays as it was.
+  await handle.signal('resume');
+  await waitFor('more re-diffs (and a continue-as-new)', async () => (await status()).generation >= 4, 60_000);
+  expect((await h.ledger.getTrueupItems('demo', trueupId, [guess.itemId]))[0]!.state).toBe('withdrawn');
+  expect(await h.ledger.getLinksByAssignarIds('demo', 'worker', [guess.assignarId!])).toEqual([]);
+  const described = await handle.describe();
+  expect(described.runId).not.toBe(handle.firstExecutionRunId);
+  await handle.signal('cancel');
+  expect((await handle.result()).phase).toBe('cancelled');
+});
