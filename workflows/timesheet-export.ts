@@ -81,7 +81,8 @@ export async function timesheetExport(rawInput: unknown, rawCarry?: unknown): Pr
    * runs from the first confirmed group on: while groups are planned and sent, loops pass over the confirmed
    * groups again and again (new ones appear anywhere in key order), resting briefly after a pass that found
    * nothing; the process phase then makes one last complete pass. Two loops share the key space (group keys
-   * are hex), so one prepares its batch while the other's calls use the rate limit.
+   * are hex), so one prepares its batch while the other's calls use the rate limit (four measured no better:
+   * the connection's concurrency limit, not the gaps, bounds the calls then).
    */
   const PARTITIONS: ReadonlyArray<{ after: string | null; before: string | null }> = [
     { after: null, before: '8' },

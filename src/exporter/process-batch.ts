@@ -6,8 +6,8 @@ import { failpoint, FAILPOINTS } from '../runtime/failpoints';
 import type { ExportContext } from './export-context';
 
 /**
- * Confirmed groups per activity call (≈ 5 timesheets each): ~2,000 process calls, 20 s at 100 requests/s,
- * so the calls between activities are a small share of the time the rate limit allows.
+ * Confirmed groups per activity call (≈ 5 timesheets each): ~2,000 process calls, 20 s at 100 requests/s;
+ * two loops run side by side (workflows/timesheet-export.ts), so one's bookkeeping overlaps the other's calls.
  */
 export const PROCESS_GROUPS_PER_BATCH = 400;
 /** Ids per `id__in` read of the timesheets' current state. */
@@ -39,6 +39,7 @@ export async function processBatch(ctx: ExportContext, cursor: string | null, be
     states: ['confirmed'],
     ...(cursor !== null ? { afterKey: cursor } : {}),
     ...(beforeKey !== null ? { beforeKey } : {}),
+    withLines: false,
     limit: PROCESS_GROUPS_PER_BATCH,
   });
   const nextCursor = groups.length === PROCESS_GROUPS_PER_BATCH ? groups.at(-1)!.groupKey : null;
@@ -95,7 +96,9 @@ export async function processBatch(ctx: ExportContext, cursor: string | null, be
     failpoint(FAILPOINTS.beforeMarkProcessed);
     const results = await ctx.assignar.processTimesheets(toProcess, {
       signal: ctx.signal,
-      onSettled: (_r, settled, total) => ctx.progress({ processed: settled, of: total }),
+      onSettled: (_r, settled, total) => {
+        if (settled % 50 === 0 || settled === total) ctx.progress({ processed: settled, of: total });
+      },
     });
     results.forEach((r, i) => {
       const id = toProcess[i];

@@ -187,6 +187,8 @@ export interface ListExportGroupsOptions {
   afterKey?: string;
   /** Only keys sorting before this one (a key range, with afterKey). */
   beforeKey?: string;
+  /** False: groups come without their lines (`lines: []`), for callers that only need their timesheets. */
+  withLines?: boolean;
   limit: number;
 }
 
@@ -259,7 +261,7 @@ function minutesOf(lines: readonly ExportLine[]): number {
   return lines.reduce((sum, l) => sum + l.minutes, 0);
 }
 
-function toGroup(row: Selectable<ExportGroupsTable>, timesheets: ExportGroupTimesheet[]): ExportGroup {
+function toGroup(row: Selectable<ExportGroupsTable>, timesheets: ExportGroupTimesheet[], withLines = true): ExportGroup {
   return {
     connection: row.connection,
     groupKey: row.group_key,
@@ -269,7 +271,7 @@ function toGroup(row: Selectable<ExportGroupsTable>, timesheets: ExportGroupTime
     state: ExportGroupStateSchema.parse(row.state),
     sageRecordNo: row.sage_record_no,
     timesheets,
-    lines: readJson(row.lines, LinesSchema, 'export_groups.lines'),
+    lines: withLines ? readJson(row.lines, LinesSchema, 'export_groups.lines') : [],
     totalMinutes: Number(row.total_minutes),
     replacesGroupKey: row.replaces_group_key,
     reason: row.reason,
@@ -281,7 +283,7 @@ function toGroup(row: Selectable<ExportGroupsTable>, timesheets: ExportGroupTime
 }
 
 /** Groups with their timesheets, for rows already read: one more statement per page of keys. */
-async function withTimesheets(db: Kysely<Database>, connection: string, rows: readonly Selectable<ExportGroupsTable>[]): Promise<ExportGroup[]> {
+async function withTimesheets(db: Kysely<Database>, connection: string, rows: readonly Selectable<ExportGroupsTable>[], withLines = true): Promise<ExportGroup[]> {
   const members = new Map<string, ExportGroupTimesheet[]>();
   for (const part of chunk(rows.map((r) => r.group_key), rowsPerStatement(1))) {
     const found = await db
@@ -298,7 +300,7 @@ async function withTimesheets(db: Kysely<Database>, connection: string, rows: re
       list.push({ assignarTimesheetId: m.assignar_timesheet_id, version: m.version, minutes: Number(m.minutes) });
     }
   }
-  return rows.map((r) => toGroup(r, members.get(r.group_key) ?? []));
+  return rows.map((r) => toGroup(r, members.get(r.group_key) ?? [], withLines));
 }
 
 async function selectGroups(db: Kysely<Database>, connection: string, groupKeys: readonly string[]): Promise<ExportGroup[]> {
@@ -413,7 +415,7 @@ export async function listExportGroups(db: Kysely<Database>, connection: string,
   if (options.afterKey !== undefined) query = query.where('group_key', '>', options.afterKey);
   if (options.beforeKey !== undefined) query = query.where('group_key', '<', options.beforeKey);
   const rows = await query.orderBy('group_key').limit(limit).execute();
-  return withTimesheets(db, connection, rows);
+  return withTimesheets(db, connection, rows, options.withLines ?? true);
 }
 
 /**
