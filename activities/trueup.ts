@@ -1,9 +1,10 @@
+import type { EntityKind } from '../src/config/schema';
 import { activityInfo, cancellationSignal, heartbeat } from '@temporalio/activity';
 import { ApproveSchema, RejectSchema, type ApproveInput, type ApproveResult, type RejectInput } from '../src/contracts/trueup';
 import { mappingDefaults } from '../src/sync/run-defaults';
 import type { SyncContext } from '../src/sync/sync-context';
 import { applyTrueupWave, type WaveResult } from '../src/trueup/apply-items';
-import { planTrueup, trueupView, type TrueupPlanSummary, type TrueupView } from '../src/trueup/plan-trueup';
+import { planTrueup, trueupKinds, trueupView, type TrueupPlanSummary, type TrueupView } from '../src/trueup/plan-trueup';
 import { verifyTrueupBatch, type VerifyResult } from '../src/trueup/verify-items';
 import type { ActivityDeps } from './deps';
 
@@ -26,7 +27,7 @@ export function createTrueupActivities(deps: ActivityDeps) {
       ledger: deps.ledger,
       runId: args.runId,
       dryRun: false,
-      defaults: await mappingDefaults(connection, assignar, ['worker']),
+      defaults: await mappingDefaults(connection, assignar, trueupKinds({ connection })),
       progress: (detail?: unknown) => heartbeat(detail),
       signal: cancellationSignal(),
       attempt: activityInfo().attempt,
@@ -35,8 +36,8 @@ export function createTrueupActivities(deps: ActivityDeps) {
   const view = async (args: TrueupArgs): Promise<TrueupView> => trueupView({ ledger: deps.ledger, connection: deps.clients.connection(args.connection) }, args.trueupId);
 
   return {
-    async planTrueup(args: TrueupArgs & { generation: number }): Promise<TrueupPlanSummary & TrueupView> {
-      const summary = await planTrueup(await context(args), args.trueupId, args.generation);
+    async planTrueup(args: TrueupArgs & { generation: number; entities?: EntityKind[] }): Promise<TrueupPlanSummary & TrueupView> {
+      const summary = await planTrueup(await context(args), args.trueupId, args.generation, args.entities);
       return { ...summary, ...(await view(args)) };
     },
     async trueupView(args: TrueupArgs): Promise<TrueupView> {

@@ -150,7 +150,7 @@ export async function trueUp(rawInput: unknown, rawCarry?: unknown): Promise<Tru
   const plan = () =>
     exclusive(async () => {
       const next = carry.generation + 1;
-      const r = await pages.planTrueup({ ...base, generation: next });
+      const r = await pages.planTrueup({ ...base, generation: next, ...(input.entities ? { entities: input.entities } : {}) });
       carry.generation = next;
       carry.lastDiffAt = Date.now();
       carry.view = { counts: r.counts, withdrawn: r.withdrawn, page: r.page };

@@ -287,6 +287,8 @@ export interface WorkerKnobs {
   assignarConcurrency: number;
   /** The connection's `timesheets` block (bench:export); left out, the schema's defaults. */
   timesheets?: Record<string, unknown>;
+  /** The connection's `entities` block (bench:trueup: workers only); left out, the schema's defaults (every kind). */
+  entities?: Record<string, unknown>;
 }
 
 /** The configuration file the worker is started with: one connection `bench` on the sandboxes. */
@@ -316,6 +318,7 @@ export function writeWorkerConfig(dir: string, sb: Sandboxes, knobs: WorkerKnobs
           concurrency: knobs.assignarConcurrency,
         },
         ...(knobs.timesheets ? { timesheets: knobs.timesheets } : {}),
+        ...(knobs.entities ? { entities: knobs.entities } : {}),
       },
     ],
     ledger: { sqlitePath: path.join(dir, 'ledger.sqlite') },

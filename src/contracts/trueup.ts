@@ -113,7 +113,7 @@ export const TrueupInputSchema = z
     /** After an approval, wait this long for more before applying (approvals in a burst apply together). */
     applyDelaySeconds: z.number().int().min(0).default(30),
     /** Items per apply wave (one activity). */
-    waveSize: z.number().int().min(1).max(2000).default(200),
+    waveSize: z.number().int().min(1).max(2000).default(500),
     /** Waits (re-diffs, reminders, waves) per workflow run before continue-as-new. */
     eventsPerRun: z.number().int().min(1).max(1000).default(100),
     waitForWriterSeconds: z.number().int().min(0).max(24 * 3600).default(1800),

@@ -27,6 +27,7 @@ import {
   type SageQuery,
   type SageWriteRecord,
 } from './functions';
+import { createEmployeeWithContact, type SageCreatedEmployee, type SageEmployeeWithContact } from './employee-create';
 import { companyLimiter, type Semaphore } from './limiter';
 import { SAGE_OBJECTS, TimesheetCreateSchema, selectFields, type SageTimesheetCreate } from './objects';
 import { advance, decodeCursor, encodeCursor, keysetQuery, peekTotalCount, type KeysetOptions, type ModifiedKeysetOptions, type SageCursor } from './paging';
@@ -784,5 +785,15 @@ export class SageClient {
       throw malformed('the TIMESHEET create succeeded but returned no RECORDNO');
     }
     return { recordNo };
+  }
+
+  /**
+   * Creates an EMPLOYEE with its CONTACT in one request, one transaction, under `uniqueid=true` with function
+   * controlids derived from the caller's deterministic `controlId` (see employee-create.ts). Returns the new
+   * RECORDNO; throws SageAlreadyDoneError when those controlids already ran (look the employee up by its
+   * EMPLOYEEID), SageBusinessError when Sage Intacct refuses the contact or the employee.
+   */
+  createEmployeeWithContact(input: SageEmployeeWithContact, opts: { controlId: string; signal?: AbortSignal }): Promise<SageCreatedEmployee> {
+    return createEmployeeWithContact(this, input, opts);
   }
 }

@@ -83,3 +83,5 @@ export { companyLimiter, resetCompanyLimiters, Semaphore } from './limiter';
 export { backoffDelayMs } from './backoff';
 
 export * from './objects';
+export { ContactCreateSchema, EmployeeCreateSchema, EmployeeWithContactSchema, createEmployeeWithContact, employeeCreateControlIds } from './employee-create';
+export type { SageContactCreate, SageCreatedEmployee, SageEmployeeCreate, SageEmployeeWithContact } from './employee-create';

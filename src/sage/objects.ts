@@ -79,6 +79,21 @@ export const EmployeeSchema = z.looseObject({
 });
 export type SageEmployee = z.infer<typeof EmployeeSchema>;
 
+/** A person's names, email and phones; an EMPLOYEE names its contact (PERSONALINFO/CONTACTNAME) and shows it as CONTACT.*. */
+export const ContactSchema = z.looseObject({
+  ...audited,
+  /** The contact's unique name (may contain commas: read it with `query`, not `readByName`). */
+  CONTACTNAME: text,
+  PRINTAS: optionalText,
+  FIRSTNAME: optionalText,
+  LASTNAME: optionalText,
+  EMAIL1: optionalText,
+  PHONE1: optionalText,
+  CELLPHONE: optionalText,
+  STATUS: status.optional(),
+});
+export type SageContact = z.infer<typeof ContactSchema>;
+
 export const TaskSchema = z.looseObject({
   ...audited,
   /** Unique per project only. */
@@ -161,6 +176,7 @@ export const SAGE_OBJECTS = {
   ITEM: { idField: 'ITEMID', schema: ItemSchema },
   ITEMGLGROUP: { idField: 'NAME', schema: ItemGlGroupSchema },
   EMPLOYEE: { idField: 'EMPLOYEEID', schema: EmployeeSchema },
+  CONTACT: { idField: 'CONTACTNAME', schema: ContactSchema },
   TASK: { idField: 'TASKID', schema: TaskSchema },
   STANDARDCOSTTYPE: { idField: 'STANDARDCOSTTYPEID', schema: StandardCostTypeSchema },
   TIMESHEET: { idField: 'RECORDNO', schema: TimesheetSchema },

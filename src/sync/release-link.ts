@@ -50,9 +50,32 @@ export async function releaseLink(
       hint: `Release it with --overwrite to recreate it from Sage Intacct.`,
     });
   }
-  const payload = { ...(link.payload ?? {}), ...(comparable(record, kind, connection) as JsonObject) };
-  await ledger.upsertLinks([{ ...link, payload, contentHash: assignarHash(record, kind, connection), status: 'active', reason: `released${who} at ${at}: Assignar's values accepted as the baseline` }]);
-  await ledger.clearFailingRecords(connection.id, kind, [link.sageKey]);
+  await acceptBaselines(ledger, connection, kind, [{ link, record }], who);
   const [after] = await ledger.getLinksBySageKeys(connection.id, kind, [link.sageKey]);
   return { link: after, mode, message: `${kind} ${link.sageId} released: Assignar's values are the new baseline; later Sage Intacct changes flow to Assignar ${kind} ${link.assignarId} again` };
+}
+
+/**
+ * Makes what these Assignar records hold now the baseline of their links (one ledger write for all): the
+ * links are active again, nothing is written to Assignar, and later Sage Intacct changes flow again.
+ */
+export async function acceptBaselines(
+  ledger: Ledger,
+  connection: ConnectionConfig,
+  kind: EntityKind,
+  pairs: ReadonlyArray<{ link: Link; record: Readonly<Record<string, unknown>> }>,
+  who: string,
+): Promise<void> {
+  if (pairs.length === 0) return;
+  const at = new Date().toISOString();
+  await ledger.upsertLinks(
+    pairs.map(({ link, record }) => ({
+      ...link,
+      payload: { ...(link.payload ?? {}), ...(comparable(record, kind, connection) as JsonObject) },
+      contentHash: assignarHash(record, kind, connection),
+      status: 'active' as const,
+      reason: `released${who} at ${at}: Assignar's values accepted as the baseline`,
+    })),
+  );
+  await ledger.clearFailingRecords(connection.id, kind, pairs.map((p) => p.link.sageKey));
 }

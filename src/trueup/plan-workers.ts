@@ -1,6 +1,7 @@
-import type { EntityKind } from '../config/schema';
-import type { Evidence, TrueupAction } from '../contracts/trueup';
-import { canonicalJson, comparable, FIELD_WORKER_USER_TYPE_ID, inScope, mapRecord, sha256Hex, type MapContext } from '../mapping';
+import type { TrueupAction } from '../contracts/trueup';
+import { FIELD_WORKER_USER_TYPE_ID, inScope, mapRecord, type MapContext } from '../mapping';
+import { byItemId, differences, planItem, type PlanItem } from './plan-item';
+export type { PlanItem } from './plan-item';
 import { matchWorkers, type AssignarWorkerFacts, type SageEmployeeFacts, type WorkerMatch } from './match-workers';
 
 /**
@@ -16,19 +17,6 @@ export interface WorkerLinkFacts {
   sageId: string;
   assignarId: string;
   status: 'active' | 'held' | 'drifted' | 'deactivated';
-}
-
-export interface PlanItem {
-  itemId: string;
-  kind: EntityKind;
-  action: TrueupAction;
-  confidence: number | null;
-  sageKey: string | null;
-  sageId: string | null;
-  assignarId: string | null;
-  summary: string;
-  evidence: Evidence[];
-  contentHash: string;
 }
 
 export interface WorkerPlanInput {
@@ -69,24 +57,7 @@ function workerFacts(u: Row): AssignarWorkerFacts {
 const isActiveUser = (u: Row) => u.active !== false && !u.deleted_at;
 const isFieldWorker = (u: Row) => Number(u.user_type_id ?? FIELD_WORKER_USER_TYPE_ID) === FIELD_WORKER_USER_TYPE_ID;
 
-function item(action: TrueupAction, fields: Omit<PlanItem, 'itemId' | 'kind' | 'action' | 'contentHash'>): PlanItem {
-  const itemId = `worker:${action}:${fields.assignarId ?? '-'}:${fields.sageKey ?? '-'}`;
-  const contentHash = sha256Hex(canonicalJson({ action, sageKey: fields.sageKey, assignarId: fields.assignarId, confidence: fields.confidence, evidence: fields.evidence }));
-  return { itemId, kind: 'worker', action, contentHash, ...fields };
-}
-
-/** The fields Sage Intacct's mapping writes that Assignar holds differently (what an overwrite would change). */
-function differences(mapped: Row, user: Row, map: MapContext): Evidence[] {
-  const theirs = comparable(user, 'worker', map.config);
-  const ours = comparable(mapped, 'worker', map.config);
-  const out: Evidence[] = [];
-  for (const field of new Set([...Object.keys(ours), ...Object.keys(theirs)])) {
-    const [s, a] = [ours[field], theirs[field]];
-    if (canonicalJson(s ?? null) === canonicalJson(a ?? null)) continue;
-    out.push({ field, sage: s === undefined ? null : String(s), assignar: a === undefined ? null : String(a), same: false });
-  }
-  return out.sort((x, y) => (x.field < y.field ? -1 : 1));
-}
+const item = (action: TrueupAction, fields: Omit<PlanItem, 'itemId' | 'kind' | 'action' | 'contentHash'>): PlanItem => planItem('worker', action, fields);
 
 const who = (e: SageEmployeeFacts) => `Sage Intacct employee ${e.employeeId}`;
 const userName = (u: AssignarWorkerFacts) => `Assignar worker ${u.id}${u.firstName || u.lastName ? ` (${[u.firstName, u.lastName].filter(Boolean).join(' ')})` : ''}`;
@@ -143,7 +114,7 @@ export function planWorkers(input: WorkerPlanInput): PlanItem[] {
     }
     const mapped = mapRecord('worker', e, map);
     if (!mapped.ok) continue; // reported by every sync as failed, with what to fix in Sage Intacct
-    const diff = differences(mapped.payload as Row, u, map);
+    const diff = differences('worker', mapped.payload as Row, u, map.config);
     if (diff.length === 0 && link.status === 'active') continue;
     // Assignar holds more (fields empty in Sage Intacct): accepting loses nothing Sage Intacct knows.
     const action: TrueupAction = link.status === 'held' && diff.every((d) => d.sage === null || d.sage === '') ? 'accept' : 'overwrite';
@@ -174,15 +145,22 @@ export function planWorkers(input: WorkerPlanInput): PlanItem[] {
 
   const claimed = new Map<string, Array<Extract<WorkerMatch, { kind: 'match' }>>>();
   const matchedUsers = new Set<string>();
+  /** Employees an Assignar worker's keys point at in conflict: a person decides (the `leave` item), nothing is created. */
+  const conflicted = new Set<string>();
   for (const m of matches) {
     const u = users.get(m.assignarId)!;
     const uf = workerFacts(u);
     if (m.kind === 'conflict') {
       matchedUsers.add(m.assignarId);
+      for (const recordNo of m.recordNos) conflicted.add(recordNo);
       items.push(item('leave', { confidence: 0, sageKey: null, sageId: null, assignarId: m.assignarId, summary: m.reason, evidence: m.evidence }));
       continue;
     }
     if (m.kind === 'none') continue;
+    // A stronger key (employee ID, email) naming a linked employee beats a weaker one naming an unlinked
+    // employee: a worker typed in twice with its employee ID is a duplicate, whoever shares its name.
+    const stronger = againstLinked.get(m.assignarId);
+    if (stronger?.kind === 'match' && stronger.confidence > m.confidence) continue;
     matchedUsers.add(m.assignarId);
     const e = employees.get(m.recordNo)!;
     const ef = candidateOf.get(m.recordNo)!;
@@ -278,12 +256,41 @@ export function planWorkers(input: WorkerPlanInput): PlanItem[] {
     );
   }
 
-  // 4. Employees in scope with neither a link nor a match: missing in Assignar.
+  // 4. Employees in scope with neither a link nor a match: missing in Assignar. One that shares its email with
+  // another (linked first, then the lower RECORDNO keeps it, as the sync decides) cannot be created: Assignar
+  // keeps emails unique among active workers, so it is left with what to fix in Sage Intacct.
   const matchedEmployees = new Set(claimed.keys());
+  const emailOwner = new Map<string, string>();
+  const emailOf = new Map<string, string>();
+  const ranked = [...employees.values()].filter(inScopeOf).sort((a, b) => Number(!linkedEmployees.has(String(a.RECORDNO))) - Number(!linkedEmployees.has(String(b.RECORDNO))) || Number(a.RECORDNO) - Number(b.RECORDNO));
+  for (const e of ranked) {
+    const mapped = mapRecord('worker', e, map);
+    const email = mapped.ok ? text((mapped.payload as Row).email)?.toLowerCase() : undefined;
+    if (!email) continue;
+    emailOf.set(String(e.RECORDNO), email);
+    if (!emailOwner.has(email)) emailOwner.set(email, String(e.RECORDNO));
+  }
   for (const e of employees.values()) {
     const key = String(e.RECORDNO);
-    if (!isCandidate(key) || matchedEmployees.has(key) || !inScopeOf(e)) continue;
+    if (!isCandidate(key) || matchedEmployees.has(key) || conflicted.has(key) || !inScopeOf(e)) continue;
+    if (!mapRecord('worker', e, map).ok) continue; // every sync reports it as failed, with what to fix
     const ef = employeeFacts(e);
+    const email = emailOf.get(key);
+    const owner = email ? emailOwner.get(email) : undefined;
+    if (owner && owner !== key) {
+      const other = employeeFacts(employees.get(owner)!);
+      items.push(
+        item('leave', {
+          confidence: null,
+          sageKey: key,
+          sageId: ef.employeeId,
+          assignarId: null,
+          summary: `${who(ef)} cannot be created in Assignar: it has the same email "${email}" as ${who(other)}, and Assignar needs it unique among active workers. Give each its own email in Sage Intacct (the next re-diff proposes it)`,
+          evidence: [{ field: 'email', sage: ef.email ?? null, assignar: null, same: false }],
+        }),
+      );
+      continue;
+    }
     const deleted = orphaned.get(key);
     items.push(
       item('recreate', {
@@ -298,5 +305,5 @@ export function planWorkers(input: WorkerPlanInput): PlanItem[] {
       }),
     );
   }
-  return items.sort((a, b) => (a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0));
+  return items.sort(byItemId);
 }

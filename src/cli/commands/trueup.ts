@@ -236,7 +236,7 @@ export function registerTrueupCommand(program: Command): void {
     .option('--rediff-seconds <n>', 'while waiting for approvals, diff both systems again this often (default 21600)')
     .option('--reminder-seconds <n>', 'record a reminder this often while items wait for a decision (default 86400)')
     .option('--apply-delay-seconds <n>', 'after an approval, wait this long for more before applying (default 30)')
-    .option('--wave-size <n>', 'items per apply wave (default 200)')
+    .option('--wave-size <n>', 'items per apply wave (default 500)')
     .option('--events-per-run <n>', 'waits per workflow run before continue-as-new (default 100)')
     .option('--wait-for-writer <seconds>', 'how long to wait for another import, sync or export of the connection to finish writing before applying (default 1800)')
     .action(async (opts, command: Command) => {

@@ -98,6 +98,18 @@ export const OBJECTS: Readonly<Record<string, ObjectDef>> = {
       f('CONTACT.FIRSTNAME', 'text', { label: 'First name' }), f('CONTACT.LASTNAME', 'text', { label: 'Last name' }),
       f('CONTACT.EMAIL1', 'text', { label: 'Primary email address' }), f('CONTACT.PHONE1', 'text', { label: 'Primary phone' }),
       f('CONTACT.CELLPHONE', 'text', { label: 'Mobile phone' }),
+      // Written as PERSONALINFO/CONTACTNAME; the CONTACT.* fields above are then the named contact's.
+      f('CONTACT.CONTACTNAME', 'text', { label: 'Contact name' }), f('CONTACTKEY', 'integer', { label: 'Contact key', readonly: true }),
+      ...audit,
+    ],
+  }),
+  CONTACT: def({
+    name: 'CONTACT', idField: 'CONTACTNAME', uniqueKey: ['CONTACTNAME'], writable: true, requiredOnCreate: ['PRINTAS'],
+    fields: [
+      recordNo, f('CONTACTNAME', 'text', { label: 'Contact name' }), f('PRINTAS', 'text', { label: 'Print as' }),
+      f('FIRSTNAME', 'text', { label: 'First name' }), f('LASTNAME', 'text', { label: 'Last name' }),
+      f('EMAIL1', 'text', { label: 'Primary email address' }), f('PHONE1', 'text', { label: 'Primary phone' }),
+      f('CELLPHONE', 'text', { label: 'Mobile phone' }), status,
       ...audit,
     ],
   }),
@@ -158,8 +170,11 @@ export const OBJECTS: Readonly<Record<string, ObjectDef>> = {
   }),
 };
 
-/** The objects `sageSeed` fills (and the control API's seed accepts), in dependency order. */
-export const SEEDED_OBJECTS = ['ITEMGLGROUP', 'CUSTOMER', 'PROJECT', 'ITEM', 'EMPLOYEE', 'TASK', 'STANDARDCOSTTYPE'] as const;
+/**
+ * The objects seeds fill, in dependency order (the order the control API's seed loads them in). `sageSeed`'s
+ * scales fill all but CONTACT: their employees carry their contact's values flat, without a CONTACT row.
+ */
+export const SEEDED_OBJECTS = ['ITEMGLGROUP', 'CUSTOMER', 'PROJECT', 'ITEM', 'CONTACT', 'EMPLOYEE', 'TASK', 'STANDARDCOSTTYPE'] as const;
 
 export function objectDef(name: string): ObjectDef | undefined {
   return OBJECTS[name.toUpperCase()];

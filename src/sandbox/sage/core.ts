@@ -4,6 +4,7 @@
  * HTTP server (server.ts) and the control API (control-api.ts) are thin layers over this.
  */
 import { OBJECTS, SEEDED_OBJECTS, objectDef } from './catalog';
+import { seededEmployeeView } from './contacts';
 import { SageFunctionError } from './errors';
 import { Faults, type FaultSettings, type FaultUpdate } from './faults';
 import { handleGatewayRequest, type GatewayCredentials, type GatewayReply } from './gateway';
@@ -105,7 +106,8 @@ export class SageSandboxCore {
    * the data by default; `replace` clears first). Explicit records are taken as given — no business rules,
    * so a test can build any mess — with RECORDNO assigned when absent, WHENCREATED/WHENMODIFIED now when
    * absent ('' keeps them empty; ISO-8601 or MM/DD/YYYY HH:MM:SS in the user offset otherwise), STATUS
-   * active/inactive (T/F accepted), and CUSTOMERNAME/PROJECTKEY derived when absent.
+   * active/inactive (T/F accepted), and CUSTOMERNAME/PROJECTKEY derived when absent (and an EMPLOYEE's
+   * CONTACTKEY and CONTACT.* fields from the CONTACT its CONTACT.CONTACTNAME names).
    */
   seed(input: SeedScale | SeedRecords, replace?: boolean): Record<string, number> {
     const records = typeof input === 'string' ? sageSeed(input) : input;
@@ -161,6 +163,9 @@ export class SageSandboxCore {
     if (def.fieldMap.has('STATUS') && !out.STATUS) out.STATUS = 'active';
     if (object === 'PROJECT' && out.CUSTOMERID && !('CUSTOMERNAME' in out)) out.CUSTOMERNAME = this.store.findByKey('CUSTOMER', { CUSTOMERID: out.CUSTOMERID })?.NAME ?? '';
     if (object === 'TASK' && !('PROJECTKEY' in out)) out.PROJECTKEY = this.store.findByKey('PROJECT', { PROJECTID: out.PROJECTID })?.RECORDNO ?? '';
+    if (object === 'EMPLOYEE' && out['CONTACT.CONTACTNAME']) {
+      for (const [k, v] of Object.entries(seededEmployeeView(this, out['CONTACT.CONTACTNAME']) ?? {})) if (!(k in out)) out[k] = v;
+    }
     return out;
   }
 

@@ -40,21 +40,24 @@ const ALIASES: Record<string, Record<string, string>> = {
   EMPLOYEE: { PERSONALINFO: 'CONTACT' },
 };
 
+/** A written field name with its first segment's alias applied (PERSONALINFO.CONTACTNAME → CONTACT.CONTACTNAME). */
+function unalias(def: ObjectDef, name: string): string {
+  const head = name.split('.')[0];
+  const alias = ALIASES[def.name]?.[head];
+  return alias ? alias + name.slice(head.length) : name;
+}
+
 /**
  * A record element (`<CUSTOMER>…</CUSTOMER>`) → dotted field → text. Nested elements are joined with dots;
  * `skip` names child elements the caller handles itself (TIMESHEETENTRIES).
  */
 export function flattenRecordXml(def: ObjectDef, node: XNode, skip: readonly string[] = []): Record<string, string> {
   const out: Record<string, string> = {};
-  const aliases = ALIASES[def.name] ?? {};
   const walk = (n: XNode, prefix: string): void => {
     for (const c of n.children) {
       let name = c.name.toUpperCase();
       if (!prefix && skip.includes(name)) continue;
-      if (!prefix) {
-        const head = name.split('.')[0];
-        if (aliases[head]) name = aliases[head] + name.slice(head.length);
-      }
+      if (!prefix) name = unalias(def, name);
       const path = prefix ? `${prefix}.${name}` : name;
       if (c.children.length > 0) walk(c, path);
       else out[path] = c.text;
@@ -74,7 +77,7 @@ export function validateInput(def: ObjectDef, input: Readonly<Record<string, unk
   const unknown: string[] = [];
   const problems: string[] = [];
   for (const [rawName, rawValue] of Object.entries(input)) {
-    const name = rawName.toUpperCase();
+    const name = unalias(def, rawName.toUpperCase());
     const field = def.fieldMap.get(name);
     if (!field) {
       unknown.push(rawName);

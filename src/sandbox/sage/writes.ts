@@ -5,6 +5,7 @@
  */
 import type { ObjectDef } from './catalog';
 import { objectDef } from './catalog';
+import { employeesOf, joinEmployeeContact, refreshEmployeesOf } from './contacts';
 import { errors, SageFunctionError } from './errors';
 import { validateInput } from './records';
 import type { Rec, SageStore } from './store';
@@ -28,8 +29,11 @@ function requireWritable(def: ObjectDef, action: string): void {
   if (!def.writable) throw rule(def, `${def.name} records cannot be ${action}d through the API`, action);
 }
 
-/** Derives and checks cross-object fields; mutates `values` (the complete record being saved). */
-function applyRules(ctx: WriteContext, def: ObjectDef, values: Record<string, string>, action: string): void {
+/**
+ * Derives and checks cross-object fields; mutates `values` (the complete record being saved). `given` is
+ * what the write itself carried.
+ */
+function applyRules(ctx: WriteContext, def: ObjectDef, values: Record<string, string>, given: Readonly<Record<string, string>>, action: string): void {
   const { store } = ctx;
   for (const required of def.requiredOnCreate) {
     if ((values[required] ?? '') === '') throw rule(def, `Required field ${required} is missing`, action);
@@ -61,6 +65,11 @@ function applyRules(ctx: WriteContext, def: ObjectDef, values: Record<string, st
       }
       break;
     }
+    case 'EMPLOYEE': {
+      const refused = joinEmployeeContact(ctx, values, given);
+      if (refused) throw rule(def, refused, action);
+      break;
+    }
     default:
       break;
   }
@@ -78,7 +87,7 @@ export function createRecord(ctx: WriteContext, def: ObjectDef, input: Readonly<
   delete values.RECORDNO; // assigned by the system
   if (def.idField !== 'RECORDNO' && (values[def.idField] ?? '') === '') throw rule(def, `Required field ${def.idField} is missing`);
   if (def.fieldMap.has('STATUS') && !values.STATUS) values.STATUS = 'active';
-  applyRules(ctx, def, values, 'create');
+  applyRules(ctx, def, values, { ...values }, 'create');
   if (ctx.store.findByKey(def.name, values)) {
     throw new SageFunctionError([errors.duplicate(def.name, def.uniqueKey.map((k) => values[k]).join(', ')), errors.businessRule(`Could not create ${def.name} record`, `Could not create ${def.name} record`)]);
   }
@@ -112,7 +121,7 @@ export function updateRecord(ctx: WriteContext, def: ObjectDef, input: Readonly<
   }
   const merged: Record<string, string> = { ...existing };
   for (const [k, v] of Object.entries(values)) if (k !== 'RECORDNO') merged[k] = v;
-  applyRules(ctx, def, merged, 'update');
+  applyRules(ctx, def, merged, values, 'update');
   const recordNo = Number(existing.RECORDNO);
   const saved = ctx.store.replace(def.name, recordNo, merged);
   // PROJECT.CUSTOMERNAME is a join in Sage Intacct: a renamed customer shows under its projects at once.
@@ -121,6 +130,7 @@ export function updateRecord(ctx: WriteContext, def: ObjectDef, input: Readonly<
       ctx.store.patchQuietly('PROJECT', Number(p.RECORDNO), { CUSTOMERNAME: merged.NAME ?? '' });
     }
   }
+  if (def.name === 'CONTACT') refreshEmployeesOf(ctx, saved);
   return saved;
 }
 
@@ -133,6 +143,10 @@ export function deleteRecord(ctx: WriteContext, def: ObjectDef, recordNo: number
   const existing = ctx.store.get(def.name, recordNo);
   if (!existing) throw rule(def, `${def.name} record with RECORDNO ${recordNo} does not exist`, 'delete');
   if (def.name === 'TIMESHEET') return deleteTimesheet(ctx, recordNo);
+  if (def.name === 'CONTACT') {
+    const users = employeesOf(ctx, existing);
+    if (users.length > 0) throw rule(def, `Contact '${existing.CONTACTNAME ?? ''}' is the contact of employee ${users.join(', ')} and cannot be deleted`, 'delete');
+  }
   ctx.store.remove(def.name, recordNo, ctx.userId, ctx.source);
   return existing;
 }

@@ -47,6 +47,12 @@ test('go-live on the existing-tenant seed: every hand-made worker gets the actio
   const recreate = items.filter((i) => i.action === 'recreate');
   expect(recreate.length).toBeGreaterThan(10);
   expect(recreate.every((i) => i.assignarId === null && i.sageKey)).toBe(true);
+  // The employees a conflicting worker's keys point at are the person's decision: none is proposed for creation
+  // (creating one would adopt the conflicting worker by its employee ID and settle the conflict unseen).
+  const conflicting = users.find((u) => String(u.comments).includes('conflicting keys'))!;
+  const pointedAt = (sage.records('EMPLOYEE') as Row[]).filter((e) => e.EMPLOYEEID === conflicting.employee_id || String(e['CONTACT.EMAIL1']).toLowerCase() === String(conflicting.email).toLowerCase());
+  expect(pointedAt).toHaveLength(2);
+  for (const e of pointedAt) expect(items.filter((i) => i.sageKey === String(e.RECORDNO) && i.action === 'recreate')).toEqual([]);
   // Deterministic: the same systems give the same plan.
   expect(plan()).toEqual(items);
   expect(new Set(items.map((i) => i.itemId)).size).toBe(items.length);
@@ -74,4 +80,27 @@ test('after linking, an edited worker is an overwrite and a deleted one is recre
   const connection = getConnection(sandboxConfig(sage, assignar), 'demo');
   const recreated = planWorkers({ employees: sage.records('EMPLOYEE') as Row[], users: without, links, map: { config: connection, assignarIdFor: () => undefined } }).filter((i) => i.sageKey === gone.sageKey);
   expect(recreated.map((i) => [i.action, i.assignarId])).toEqual([['recreate', null]]);
+});
+
+test('two employees sharing an email: the lower RECORDNO is created, the other is left with what to fix; a twice-typed worker with an ID is a duplicate, not a name guess', () => {
+  const connection = getConnection(sandboxConfig(sage, assignar), 'demo');
+  const active = (sage.records('EMPLOYEE') as Row[]).filter((e) => e.STATUS === 'active' && e['CONTACT.EMAIL1']);
+  const [a, b, c] = active;
+  const twin: Row = { ...b, 'CONTACT.EMAIL1': String(a['CONTACT.EMAIL1']).toUpperCase() };
+  const items = planWorkers({ employees: [a, twin], users: [], links: [], map: { config: connection, assignarIdFor: () => undefined } });
+  const [first, second] = [a, twin].sort((x, y) => Number(x.RECORDNO) - Number(y.RECORDNO));
+  expect(items.map((i) => [i.sageKey, i.action])).toEqual(expect.arrayContaining([[String(first.RECORDNO), 'recreate'], [String(second.RECORDNO), 'leave']]));
+  expect(items.find((i) => i.action === 'leave')!.summary).toMatch(/same email .* Give each its own email/);
+  // Linked first: when the higher RECORDNO is linked, it keeps the email and nothing else is proposed for it.
+  const linked = planWorkers({ employees: [a, twin], users: [], links: [{ sageKey: String(second.RECORDNO), sageId: String(second.EMPLOYEEID), assignarId: '77', status: 'active' }], map: { config: connection, assignarIdFor: () => undefined } });
+  expect(linked.find((i) => i.sageKey === String(first.RECORDNO))!.action).toBe('leave');
+
+  // Employee c is linked to worker 500; worker 501 was typed in again with c's employee ID and the name of unlinked employee a.
+  const users: Row[] = [
+    { id: 500, user_type_id: 2, active: true, employee_id: c.EMPLOYEEID, email: c['CONTACT.EMAIL1'], first_name: c['CONTACT.FIRSTNAME'], last_name: c['CONTACT.LASTNAME'], integration_id: String(c.RECORDNO) },
+    { id: 501, user_type_id: 2, active: true, employee_id: c.EMPLOYEEID, first_name: a['CONTACT.FIRSTNAME'], last_name: a['CONTACT.LASTNAME'] },
+  ];
+  const dup = planWorkers({ employees: [a, c], users, links: [{ sageKey: String(c.RECORDNO), sageId: String(c.EMPLOYEEID), assignarId: '500', status: 'active' }], map: { config: connection, assignarIdFor: () => undefined } });
+  expect(dup.filter((i) => i.assignarId === '501').map((i) => [i.action, i.sageKey])).toEqual([['deactivate-duplicate', String(c.RECORDNO)]]);
+  expect(dup.find((i) => i.sageKey === String(a.RECORDNO))!.action).toBe('recreate');
 });

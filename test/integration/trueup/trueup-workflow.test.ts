@@ -21,7 +21,7 @@ test('go-live true-up: plan, approve the certain links and one duplicate, reject
   const handle = await env.client.workflow.start('trueUp', {
     taskQueue: h.taskQueue,
     workflowId: `trueUp/demo/${h.taskQueue}`,
-    args: [{ connection: 'demo', applyDelaySeconds: 0, rediffSeconds: 3600, reminderSeconds: 3600 }],
+    args: [{ connection: 'demo', entities: ['worker'], applyDelaySeconds: 0, rediffSeconds: 3600, reminderSeconds: 3600 }],
   });
   const status = () => handle.query<TrueupStatus>('status');
   await waitFor('the plan', async () => (await status()).phase === 'awaiting-approval');
@@ -101,6 +101,61 @@ test('a re-diff that changes an approved item withdraws the approval; waits cont
   expect(await h.ledger.getLinksByAssignarIds('demo', 'worker', [guess.assignarId!])).toEqual([]);
   const described = await handle.describe();
   expect(described.runId).not.toBe(handle.firstExecutionRunId);
+  await handle.signal('cancel');
+  expect((await handle.result()).phase).toBe('cancelled');
+});
+
+test('clients and projects: the ID matches linked and Sage Intacct values written, the name guess and the duplicate decided, Assignar-only ones untouched', async () => {
+  const handle = await env.client.workflow.start('trueUp', {
+    taskQueue: h.taskQueue,
+    workflowId: `trueUp/demo/${h.taskQueue}/entities`,
+    args: [{ connection: 'demo', entities: ['client', 'project'], applyDelaySeconds: 0, rediffSeconds: 3600, reminderSeconds: 3600 }],
+  });
+  const status = () => handle.query<TrueupStatus>('status');
+  await waitFor('the plan', async () => (await status()).phase === 'awaiting-approval');
+  const { trueupId } = await status();
+  const items = await h.ledger.listTrueupItems('demo', trueupId, { limit: 1000 });
+  expect(new Set(items.map((i) => i.kind))).toEqual(new Set(['client', 'project']));
+  const clientsBefore = h.assignar.records('clients') as Row[];
+  const projectsBefore = h.assignar.records('projects') as Row[];
+  const clientLinks = items.filter((i) => i.kind === 'client' && i.action === 'link');
+  const clientDuplicate = items.find((i) => i.kind === 'client' && i.action === 'deactivate-duplicate')!;
+  const left = items.filter((i) => i.action === 'leave');
+  expect(left.length).toBeGreaterThanOrEqual(4); // Walk-in, the test client, the yard, the training day
+
+  // Every client link (ID and name matches) and the duplicate; then the projects by ID, once their clients are linked.
+  await handle.executeUpdate<ApproveResult, [ApproveInput]>('approveItems', { args: [{ items: [...clientLinks.map((i) => i.itemId), clientDuplicate.itemId] }] });
+  await waitFor('the clients applied and verified', async () => ((await status()).counts.link?.verified ?? 0) === clientLinks.length, 60_000);
+  const projectLinks = items.filter((i) => i.kind === 'project' && i.action === 'link' && (i.confidence ?? 0) >= 0.9);
+  await handle.executeUpdate<ApproveResult, [ApproveInput]>('approveItems', { args: [{ items: projectLinks.map((i) => i.itemId) }] });
+  await waitFor('the projects applied', async () => {
+    const now = await h.ledger.getTrueupItems('demo', trueupId, projectLinks.map((i) => i.itemId));
+    return now.every((i) => i.state === 'verified' || i.state === 'failed');
+  }, 60_000);
+
+  const customers = new Map((h.sage.records('CUSTOMER') as Row[]).map((c) => [String(c.RECORDNO), c]));
+  const clientLinkRows = new Map((await h.ledger.listLinks('demo', 'client', { limit: 1000 })).map((l) => [l.assignarId, l]));
+  for (const i of clientLinks) {
+    expect(clientLinkRows.get(i.assignarId!)).toMatchObject({ sageKey: i.sageKey, status: 'active' });
+    const c = (h.assignar.records('clients') as Row[]).find((x) => String(x.id) === i.assignarId)!;
+    // Sage Intacct's values written: the renamed client has its name back, the archived one is active again.
+    expect(c).toMatchObject({ integration_id: i.sageKey, name: customers.get(i.sageKey!)!.NAME, active: true });
+  }
+  expect((h.assignar.records('clients') as Row[]).find((x) => String(x.id) === clientDuplicate.assignarId)!.active).toBe(false);
+  const own = (r: Row | undefined) => r && Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'client'));
+  // A project is linked and written when its client is linked; otherwise it fails with the reason, and nothing is written.
+  const projectState = await h.ledger.getTrueupItems('demo', trueupId, projectLinks.map((i) => i.itemId));
+  expect(projectState.filter((i) => i.state === 'verified').length).toBeGreaterThanOrEqual(1);
+  for (const i of projectState.filter((x) => x.state === 'failed')) {
+    expect(i.reason).toMatch(/client|customer/i);
+    expect(own((h.assignar.records('projects') as Row[]).find((x) => String(x.id) === i.assignarId))).toEqual(own(projectsBefore.find((x) => String(x.id) === i.assignarId)));
+  }
+  // Left items wrote nothing: Assignar-only clients and projects are as they were.
+  // (A project embeds its client's current name: compare the project's own fields.)
+  for (const i of left) {
+    const [now, before] = i.kind === 'client' ? [h.assignar.records('clients') as Row[], clientsBefore] : [h.assignar.records('projects') as Row[], projectsBefore];
+    expect(own(now.find((x) => String(x.id) === i.assignarId))).toEqual(own(before.find((x) => String(x.id) === i.assignarId)));
+  }
   await handle.signal('cancel');
   expect((await handle.result()).phase).toBe('cancelled');
 });
