@@ -53,7 +53,8 @@ export async function applyTrueupWave(syncCtx: SyncContext, trueupId: string, si
   if (done.size > 0) await syncCtx.ledger.markTrueupItems(conn, trueupId, [...done], { state: 'applied' });
   for (const [itemId, reason] of failures) await syncCtx.ledger.markTrueupItems(conn, trueupId, [itemId], { state: 'failed', reason });
   syncCtx.progress({ applied: done.size, failed: failures.size });
-  return { applied: done.size, failed: failures.size, more: true };
+  // A short wave was the last: an approval that arrives meanwhile schedules the next apply.
+  return { applied: done.size, failed: failures.size, more: items.length === size };
 }
 
 async function applyKind(syncCtx: SyncContext, trueupId: string, kind: EntityKind, items: readonly TrueupPlanItem[]): Promise<KindResult> {
@@ -66,12 +67,17 @@ async function applyKind(syncCtx: SyncContext, trueupId: string, kind: EntityKin
   const noun = `Assignar ${cat.assignarType.replace(/s$/, '')}`;
 
   const byAction = (...actions: string[]) => items.filter((i) => actions.includes(i.action));
+  const writes = byAction('link', 'overwrite', 'recreate').filter((i) => i.sageKey);
+  // Both systems read at once: the Assignar records as they are now, the Sage Intacct records to write
+  // (only the writes wait for the latter).
+  const reading = writes.length > 0 ? ctx.sage.read(cat.sageObject, writes.map((i) => i.sageKey!), selectFieldsFor(kind, ctx.connection), { signal: ctx.signal }) : undefined;
+  reading?.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
   const current = await assignarById(ctx, kind, items.flatMap((i) => (i.assignarId ? [i.assignarId] : [])));
 
   // Writes from Sage Intacct: link, overwrite, recreate.
-  const writes = byAction('link', 'overwrite', 'recreate').filter((i) => i.sageKey);
-  if (writes.length > 0) {
-    const read = await ctx.sage.read(cat.sageObject, writes.map((i) => i.sageKey!), selectFieldsFor(kind, ctx.connection), { signal: ctx.signal });
+  const applyWrites = async () => {
+    if (!reading) return;
+    const read = await reading;
     const records = new Map(read.records.map((r) => [String(r.RECORDNO), r as Row]));
     const lookup = await linkLookupFor(ctx, kind, [...records.values()]);
     const mapped = [];
@@ -110,11 +116,12 @@ async function applyKind(syncCtx: SyncContext, trueupId: string, kind: EntityKin
       if (o && SUCCESS.has(o.outcome)) done.add(item.itemId);
       else failures.set(item.itemId, o?.reason ?? `no outcome was recorded for Sage Intacct ${cat.sageObject} ${item.sageId}`);
     }
-  }
+  };
 
   // Accepts: Assignar's values (as read for this wave) become the baseline; nothing is written to Assignar.
-  const accepts = byAction('accept');
-  if (accepts.length > 0) {
+  const applyAccepts = async () => {
+    const accepts = byAction('accept');
+    if (accepts.length === 0) return;
     const links = new Map((await ctx.ledger.getLinksBySageKeys(conn, kind, accepts.map((i) => i.sageKey ?? ''))).map((l) => [l.sageKey, l]));
     const pairs = [];
     for (const item of accepts) {
@@ -127,15 +134,16 @@ async function applyKind(syncCtx: SyncContext, trueupId: string, kind: EntityKin
     }
     await acceptBaselines(ctx.ledger, ctx.connection, kind, pairs, ` by true-up ${trueupId}`);
     for (const p of pairs) done.add(p.itemId);
-  }
+  };
 
-  const deactivations = byAction('deactivate-duplicate', 'deactivate-orphan').filter((item) => {
-    const record = item.assignarId ? current.get(item.assignarId) : undefined;
-    if (record && record.active !== false) return true;
-    done.add(item.itemId); // already gone or inactive: the goal holds
-    return false;
-  });
-  if (deactivations.length > 0) {
+  const applyDeactivations = async () => {
+    const deactivations = byAction('deactivate-duplicate', 'deactivate-orphan').filter((item) => {
+      const record = item.assignarId ? current.get(item.assignarId) : undefined;
+      if (record && record.active !== false) return true;
+      done.add(item.itemId); // already gone or inactive: the goal holds
+      return false;
+    });
+    if (deactivations.length === 0) return;
     const results = await collectionFor(ctx.assignar, kind).updateMany(
       deactivations.map((item) => ({ id: item.assignarId!, body: deactivationPayload(kind, current.get(item.assignarId!)!) })),
       { signal: ctx.signal },
@@ -151,7 +159,11 @@ async function applyKind(syncCtx: SyncContext, trueupId: string, kind: EntityKin
       for (const l of linked) await ctx.ledger.markLinks(conn, kind, [l.sageKey], { status: 'deactivated', reason: `deactivated by true-up ${trueupId}: ${item.summary}` });
       done.add(item.itemId);
     }
-  }
+  };
+
+  // The three touch different records and share the client's rate limit: run together, they keep it busy.
+  const settled = await Promise.allSettled([applyWrites(), applyAccepts(), applyDeactivations()]);
+  for (const r of settled) if (r.status === 'rejected') throw r.reason;
 
   if (kind === 'worker') {
     const created = await applyCreateInSage(ctx, trueupId, byAction('create-in-sage'), current);
