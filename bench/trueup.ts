@@ -19,21 +19,21 @@
  * Nothing writes the ledger but the product: links and hashes are the import's and the sync's own.
  *
  * Then one `trueUp` (input: connection, entities [worker], applyDelaySeconds 0; everything else the
- * workflow's defaults, waveSize 200):
+ * workflow's defaults, waveSize 500):
  *   plan   — from workflow start to phase `awaiting-approval` (status query polled every 100 ms); Sage
  *            metered transactions and Assignar calls counted by the sandboxes over the planning only,
  *            against their minimum: ceil(employees ÷ 2,000) queries and ceil(users ÷ 500) pages;
- *   decide — the operator rejects the `create-in-sage` items (not available in this version; the
- *            labour-hire workers stay Assignar-only) and approves everything else (`approveItems`
- *            update, `{all: true}`; `leave` items cannot be approved);
+ *   decide — the operator approves everything (`approveItems` update, `{all: true}`; `leave` items
+ *            cannot be approved), the labour-hire workers' `create-in-sage` items included;
  *   apply  — from the approval to the last apply wave closed (workflow history), against the bound
- *            writes needed ÷ 100/s (one Assignar write per link, overwrite, recreate and deactivation
- *            that applied; accept writes nothing); then the workflow's verification, and separately the
+ *            writes needed ÷ 100/s (one Assignar write per link, overwrite, recreate, deactivation and
+ *            created employee's worker that applied; accept writes nothing), or the Sage Intacct creates
+ *            (one request each at the cap) if longer; then the workflow's verification, and separately the
  *            bench's own check of every applied item against both sandboxes' tables and the ledger.
  *
  * Targets: plan ≤ 120 s with reads at their minimum; apply ratio ≤ 1.25. The last line is one JSON object.
  *
- * Knobs (environment): BENCH_ASSIGNAR_CONCURRENCY (12), BENCH_TRUEUP_WAVE (the workflow's default, 200).
+ * Knobs (environment): BENCH_ASSIGNAR_CONCURRENCY (12), BENCH_TRUEUP_WAVE (the workflow's default, 500).
  */
 import path from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
@@ -58,7 +58,7 @@ const ASSIGNAR_CONCURRENCY = Number(process.env.BENCH_ASSIGNAR_CONCURRENCY ?? 12
 const WAVE = process.env.BENCH_TRUEUP_WAVE ? Number(process.env.BENCH_TRUEUP_WAVE) : undefined;
 const TARGETS = { plan_s: 120, apply_ratio: 1.25 };
 /** Actions whose applied item is exactly one Assignar write. */
-const ONE_WRITE = new Set(['link', 'overwrite', 'recreate', 'deactivate-duplicate', 'deactivate-orphan']);
+const ONE_WRITE = new Set(['link', 'overwrite', 'recreate', 'deactivate-duplicate', 'deactivate-orphan', 'create-in-sage']);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const since = (t0: number) => (Date.now() - t0) / 1000;
 
@@ -248,11 +248,6 @@ async function main(): Promise<number> {
 
   // ── 5. decide, apply, verify ─────────────────────────────────────────────────────────────────────────
   console.log('');
-  const rejectIds = items.filter((i) => i.action === 'create-in-sage').map((i) => i.item_id);
-  if (rejectIds.length) {
-    await handle.signal('reject', { items: rejectIds, by: 'bench:trueup', reason: 'keep the labour-hire workers Assignar-only (creating Sage Intacct employees is not available in this version)' });
-    await waitForStatus(handle, (s) => (s.counts['create-in-sage']?.rejected ?? 0) >= rejectIds.length, 120);
-  }
   await Promise.all([sage.resetStats(sb), assignar.resetStats(sb)]);
   const phasesSeen: Array<{ phase: string; s: number }> = [];
   const approveT0 = Date.now();
@@ -282,20 +277,23 @@ async function main(): Promise<number> {
   const appliedItems = approvedItems.filter((i) => i.state === 'applied' || i.state === 'verified');
   const failedItems = approvedItems.filter((i) => i.state === 'failed');
   const writesNeeded = appliedItems.filter((i) => ONE_WRITE.has(i.action)).length;
-  const boundS = writesNeeded / ASSIGNAR_RPS;
+  // Each created employee is one Sage Intacct request (contact and employee in one transaction) at the cap.
+  const sageCreates = appliedItems.filter((i) => i.action === 'create-in-sage').length;
+  const sageBoundS = (Math.ceil(sageCreates / SAGE_CAP) * SAGE_LATENCY_MS) / 1000;
+  const boundS = Math.max(writesNeeded / ASSIGNAR_RPS, sageBoundS);
   const ratio = applyS / boundS;
   const after = await facts();
   const checked = checkApplied(appliedItems, after.employees, after.users, after.links);
   const checkedOk = checked.reduce((n, c) => n + c.ok, 0);
 
   console.log(
-    `3. decide: rejected ${rejectIds.length} create-in-sage items (by signal); approveItems {all: true} approved ${approval.approved} in ${fmt(approvedAtS, 2)} s` +
+    `3. decide: approveItems {all: true} approved ${approval.approved} in ${fmt(approvedAtS, 2)} s` +
       `${approval.errors.length ? ` (${approval.errors.length} errors)` : ''}; status phases seen: ${phasesSeen.map((p) => `${p.phase} @${fmt(p.s, 1)} s`).join(', ')}`,
   );
   console.log(`4. apply: ${fmt(applyS, 1)} s from the approval to the last of ${waves.length} apply waves closed; then verification ${fmt(verifyS, 1)} s (${verifies.length} batches); settled (${settled.status.phase}) after ${fmt((settled.atMs - approveT0) / 1000, 1)} s`);
   console.log(
-    `   bound: ${fmt(boundS, 2)} s = ${writesNeeded} Assignar writes needed ÷ ${ASSIGNAR_RPS}/s (one per applied link, overwrite, recreate, deactivation; accept writes nothing); ` +
-      `Sage Intacct: no writes (create-in-sage rejected), ${applySage.transactions.total} read transactions (${routes(applySage.transactions.byFunctionAndObject)})`,
+    `   bound: ${fmt(boundS, 2)} s = the larger of ${writesNeeded} Assignar writes needed ÷ ${ASSIGNAR_RPS}/s (one per applied link, overwrite, recreate, deactivation, created employee's worker; accept writes nothing) ` +
+      `and ${sageCreates} employees created in Sage Intacct, one request each at ${SAGE_LATENCY_MS} ms and cap ${SAGE_CAP} (${fmt(sageBoundS, 2)} s); Sage Intacct transactions during apply: ${applySage.transactions.total} (${routes(applySage.transactions.byFunctionAndObject)})`,
   );
   console.log(`   ratio ${fmt(ratio, 3)} (target ≤ ${TARGETS.apply_ratio})`);
   console.log(
@@ -372,7 +370,6 @@ async function main(): Promise<number> {
       plan_assignar_reads: planAssignarReads,
       plan_assignar_min: planAssignarMin,
       approved: approval.approved,
-      rejected: rejectIds.length,
       applied: appliedItems.length,
       verified: finalItems.filter((i) => i.state === 'verified').length,
       failed: failedItems.length,

@@ -378,8 +378,9 @@ export function checkApplied(items: readonly ItemRow[], employees: readonly Sage
       const u = i.assignar_id ? usr.get(i.assignar_id) : undefined;
       if (u && u.active !== false) problem = `Assignar worker ${i.assignar_id} is still active`;
     } else {
-      const l = i.sage_key ? lnk.get(i.sage_key) : undefined;
-      const e = i.sage_key ? emp.get(i.sage_key) : undefined;
+      // A created employee is found through the worker's link (the item names no employee).
+      const l = i.action === 'create-in-sage' ? links.find((x) => x.assignar_id === i.assignar_id && x.status === 'active') : i.sage_key ? lnk.get(i.sage_key) : undefined;
+      const e = l ? emp.get(l.sage_key) : undefined;
       const u = l ? usr.get(l.assignar_id) : undefined;
       if (!l || l.status !== 'active') problem = `no active link (${l?.status ?? 'none'})`;
       else if (!u) problem = `linked Assignar worker ${l.assignar_id} does not exist`;

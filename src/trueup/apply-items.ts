@@ -161,15 +161,18 @@ async function applyKind(syncCtx: SyncContext, trueupId: string, kind: EntityKin
     }
   };
 
-  // The three touch different records and share the client's rate limit: run together, they keep it busy.
-  const settled = await Promise.allSettled([applyWrites(), applyAccepts(), applyDeactivations()]);
-  for (const r of settled) if (r.status === 'rejected') throw r.reason;
-
-  if (kind === 'worker') {
-    const created = await applyCreateInSage(ctx, trueupId, byAction('create-in-sage'), current);
+  // Workers only: Assignar-only workers created in Sage Intacct, then linked and written.
+  const applyCreates = async () => {
+    const creates = byAction('create-in-sage');
+    if (kind !== 'worker' || creates.length === 0) return;
+    const created = await applyCreateInSage(ctx, trueupId, creates, current);
     for (const itemId of created.done) done.add(itemId);
     for (const [itemId, reason] of created.failures) failures.set(itemId, reason);
-  }
+  };
+
+  // They touch different records and share the clients' limits: run together, they keep them busy.
+  const settled = await Promise.allSettled([applyWrites(), applyAccepts(), applyDeactivations(), applyCreates()]);
+  for (const r of settled) if (r.status === 'rejected') throw r.reason;
   return { done, failures };
 }
 

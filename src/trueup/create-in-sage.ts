@@ -209,28 +209,28 @@ export async function applyCreateInSage(ctx: SyncContext, trueupId: string, item
 
   /** assignarId → RECORDNO of its employee in Sage Intacct (found or created). */
   const employeeOf = new Map<string, string>();
-  for (const { item, user, assignarId } of live) {
+  const createOne = async ({ item, user, assignarId }: (typeof live)[number]): Promise<void> => {
     const decision = decideCreate({ assignarId, user, employeesById: employees, contactsByName: contacts });
     if (decision.kind === 'fail') {
       failures.set(item.itemId, decision.reason);
-      continue;
+      return;
     }
     const linked = userLinks.get(assignarId);
     const target = decision.kind === 'existing' ? String(decision.employee.RECORDNO) : undefined;
     if (linked !== undefined && linked !== target) {
       failures.set(item.itemId, `Assignar worker ${assignarId} is linked to Sage Intacct employee RECORDNO ${linked} since the plan: nothing to create; the next re-diff drops this item`);
-      continue;
+      return;
     }
     if (decision.kind === 'existing') {
       employeeOf.set(assignarId, target!);
-      continue;
+      return;
     }
     if (!inScope('worker', wouldBe(user, decision.employeeId, decision.contactName), ctx.connection)) {
       failures.set(
         item.itemId,
         `a new Sage Intacct employee ${decision.employeeId} would be outside the worker filter of connection ${conn} (and so deactivated in Assignar by the next sync): create the employee in Sage Intacct by hand with the fields the filter asks for, then the next re-diff proposes a link`,
       );
-      continue;
+      return;
     }
     const controlId = createControlId(conn, trueupId, item, decision.employeeId, decision.contactName);
     try {
@@ -239,7 +239,7 @@ export async function applyCreateInSage(ctx: SyncContext, trueupId: string, item
     } catch (err) {
       if (!(err instanceof SageAlreadyDoneError)) {
         failures.set(item.itemId, `Sage Intacct refused to create employee ${decision.employeeId} for Assignar worker ${assignarId}: ${itemFailure(ctx, err)}`);
-        continue;
+        return;
       }
       // These controlids ran before (a lost response, or a redo): the employee was created then.
       const found = (await employeesByIds(ctx, [decision.employeeId])).get(decision.employeeId);
@@ -247,7 +247,19 @@ export async function applyCreateInSage(ctx: SyncContext, trueupId: string, item
       else failures.set(item.itemId, `Sage Intacct says employee ${decision.employeeId} was created for this approval, but it is no longer there (deleted since?): approve this item again to create it anew`);
     }
     ctx.progress();
-  }
+  };
+  // As many creates at once as the connection's Sage Intacct concurrency: each is one request (two functions).
+  const queue = [...live];
+  await Promise.all(
+    Array.from({ length: Math.min(ctx.connection.sage.concurrency, queue.length) }, async () => {
+      try {
+        for (let next = queue.shift(); next; next = queue.shift()) await createOne(next);
+      } catch (err) {
+        queue.length = 0; // the other lanes stop after their current create: the activity is failing
+        throw err;
+      }
+    }),
+  );
   if (employeeOf.size === 0) return { done, failures };
 
   // Link and write, as the `link` action does: the sync engine writes Sage Intacct's values over the worker.

@@ -145,7 +145,10 @@ export function planWorkers(input: WorkerPlanInput): PlanItem[] {
 
   const claimed = new Map<string, Array<Extract<WorkerMatch, { kind: 'match' }>>>();
   const matchedUsers = new Set<string>();
-  /** Employees an Assignar worker's keys point at in conflict: a person decides (the `leave` item), nothing is created. */
+  /**
+   * Employees a person must decide about (the `leave` item): a worker's keys point at them in conflict, or an
+   * office user is them. Nothing is created for them.
+   */
   const conflicted = new Set<string>();
   for (const m of matches) {
     const u = users.get(m.assignarId)!;
@@ -165,6 +168,7 @@ export function planWorkers(input: WorkerPlanInput): PlanItem[] {
     const e = employees.get(m.recordNo)!;
     const ef = candidateOf.get(m.recordNo)!;
     if (!isFieldWorker(u)) {
+      conflicted.add(m.recordNo); // creating a worker for the employee would collide with this user's keys
       items.push(
         item('leave', {
           confidence: m.confidence,

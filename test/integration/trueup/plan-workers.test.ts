@@ -36,6 +36,9 @@ test('go-live on the existing-tenant seed: every hand-made worker gets the actio
   expect(byNote.get('conflicting keys: employee_id of one employee, email of another')).toEqual(['leave']);
   expect(byNote.get('active in Assignar, inactive in Sage Intacct')).toEqual(['deactivate-orphan']);
   expect(byNote.get('office user in Assignar (user type 3) who is an employee in Sage Intacct')).toEqual(['leave']);
+  // …and its employee is not proposed for creation either (the office user holds its employee ID).
+  const office = items.find((i) => i.action === 'leave' && note(i.assignarId).startsWith('office user'))!;
+  expect(items.filter((i) => i.sageKey === office.sageKey).map((i) => i.action)).toEqual(['leave']);
   expect([...(byNote.get('duplicated: first of two workers for one employee') ?? []), ...(byNote.get('duplicated: second worker for the same employee (no email, a resource)') ?? [])].sort()).toEqual(['deactivate-duplicate', 'link']);
   for (const n of [...byNote.keys()].filter((k) => k.startsWith('Assignar only'))) expect([n, byNote.get(n)]).toEqual([n, ['create-in-sage']]);
 

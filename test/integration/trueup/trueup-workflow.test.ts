@@ -17,7 +17,7 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-test('go-live true-up: plan, approve the certain links and one duplicate, reject a guess, pause and resume, apply and verify', async () => {
+test('go-live true-up: plan, approve the certain links and one duplicate, reject a guess, pause and resume, apply and verify, then the rest: every in-scope worker linked once, the Assignar-only ones created in Sage Intacct', async () => {
   const handle = await env.client.workflow.start('trueUp', {
     taskQueue: h.taskQueue,
     workflowId: `trueUp/demo/${h.taskQueue}`,
@@ -64,9 +64,34 @@ test('go-live true-up: plan, approve the certain links and one duplicate, reject
   expect((h.assignar.records('users') as Row[]).find((u) => String(u.id) === nameOnly.assignarId)).toEqual(before);
   expect((h.assignar.records('users') as Row[]).find((u) => String(u.id) === duplicate.assignarId)!.active).toBe(false);
 
-  await handle.signal('cancel');
+  // Then everything else the plan proposes (creates in both systems, the orphan, the other links).
+  const rest = await handle.executeUpdate<ApproveResult, [ApproveInput]>('approveItems', { args: [{ all: true }] });
+  expect(rest.approved).toBeGreaterThan(10);
   const final = await handle.result();
-  expect(final.phase).toBe('cancelled');
+  expect(final.phase).toBe('done');
+  const decided = await h.ledger.listTrueupItems('demo', planned.trueupId, { limit: 1000 });
+  expect(decided.filter((i) => i.state === 'failed')).toEqual([]);
+  expect(decided.filter((i) => i.action !== 'leave' && i.state !== 'verified' && i.state !== 'rejected')).toEqual([]);
+
+  // Every in-scope Sage Intacct worker is linked exactly once, unless a person must decide (a rejected or left
+  // item names it, or a conflicting worker's keys point at it).
+  const active = (await h.ledger.listLinks('demo', 'worker', { limit: 1000 })).filter((l) => l.status === 'active');
+  expect(new Set(active.map((l) => l.sageKey)).size).toBe(active.length);
+  expect(new Set(active.map((l) => l.assignarId)).size).toBe(active.length);
+  const linkedKeys = new Set(active.map((l) => l.sageKey));
+  const undecided = decided.filter((i) => i.state === 'rejected' || i.action === 'leave');
+  const named = new Set(undecided.flatMap((i) => [i.sageKey, ...i.evidence.map((e) => e.sage)]).filter((v): v is string => !!v).map((v) => v.toLowerCase()));
+  const employees = h.sage.records('EMPLOYEE') as Row[];
+  for (const e of employees.filter((x) => x.STATUS === 'active')) {
+    const excused = [e.RECORDNO, e.EMPLOYEEID, e['CONTACT.EMAIL1']].some((v) => v && named.has(String(v).toLowerCase()));
+    if (!excused) expect([e.EMPLOYEEID, linkedKeys.has(String(e.RECORDNO))]).toEqual([e.EMPLOYEEID, true]);
+  }
+  // The Assignar-only workers now exist in Sage Intacct, linked to them; the rejected guess is still untouched.
+  for (const i of decided.filter((x) => x.action === 'create-in-sage')) {
+    const link = active.find((l) => l.assignarId === i.assignarId)!;
+    expect(employees.find((e) => String(e.RECORDNO) === link.sageKey)).toBeDefined();
+  }
+  expect((h.assignar.records('users') as Row[]).find((u) => String(u.id) === nameOnly.assignarId)).toEqual(before);
 });
 
 test('a re-diff that changes an approved item withdraws the approval; waits continue-as-new', async () => {
