@@ -257,7 +257,8 @@ async function main(): Promise<number> {
     handle,
     (s) => s.phase === 'done' || (s.phase === 'awaiting-approval' && Object.values(s.counts).every((m) => !(m.approved || m.applied))),
     900,
-    100,
+    // Apply is timed from the workflow history; a slower poll keeps the bench's queries off the worker's CPU.
+    1000,
     (s) => {
       if (phasesSeen.at(-1)?.phase !== s.phase) phasesSeen.push({ phase: s.phase, s: since(approveT0) });
     },

@@ -1,5 +1,5 @@
 import type { EntityKind } from '../config/schema';
-import type { TrueupPlanItem } from '../ledger';
+import type { LinkInput, TrueupPlanItem } from '../ledger';
 import { CATALOG, deactivationPayload, mapRecord, selectFieldsFor, SYNC_ORDER } from '../mapping';
 import { isConnectionFailure } from '../errors';
 import { collectionFor } from '../sync/assignar-collection';
@@ -72,7 +72,10 @@ async function applyKind(syncCtx: SyncContext, trueupId: string, kind: EntityKin
   // (only the writes wait for the latter).
   const reading = writes.length > 0 ? ctx.sage.read(cat.sageObject, writes.map((i) => i.sageKey!), selectFieldsFor(kind, ctx.connection), { signal: ctx.signal }) : undefined;
   reading?.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
-  const current = await assignarById(ctx, kind, items.flatMap((i) => (i.assignarId ? [i.assignarId] : [])));
+  // A recreate names no Assignar record, but its link may still name one (deleted there): read those too.
+  const recreates = writes.filter((i) => i.action === 'recreate' && !i.assignarId).map((i) => i.sageKey!);
+  const recreateLinks = recreates.length > 0 ? (await ctx.ledger.getLinksBySageKeys(conn, kind, recreates)).filter((l) => l.status !== 'deactivated') : [];
+  const current = await assignarById(ctx, kind, [...items.flatMap((i) => (i.assignarId ? [i.assignarId] : [])), ...recreateLinks.map((l) => l.assignarId)]);
 
   // Writes from Sage Intacct: link, overwrite, recreate.
   const applyWrites = async () => {
@@ -81,6 +84,7 @@ async function applyKind(syncCtx: SyncContext, trueupId: string, kind: EntityKin
     const records = new Map(read.records.map((r) => [String(r.RECORDNO), r as Row]));
     const lookup = await linkLookupFor(ctx, kind, [...records.values()]);
     const mapped = [];
+    const newLinks: LinkInput[] = [];
     for (const item of writes) {
       const r = records.get(item.sageKey!);
       if (!r) {
@@ -93,19 +97,16 @@ async function applyKind(syncCtx: SyncContext, trueupId: string, kind: EntityKin
           continue;
         }
         // No hash: the sync engine writes Sage Intacct's values over whatever Assignar holds.
-        await ctx.ledger.upsertLinks([{ connection: conn, kind, sageKey: item.sageKey!, sageId: item.sageId ?? String(r[cat.sageIdField] ?? item.sageKey), assignarId: item.assignarId, contentHash: null, status: 'active' }]);
+        newLinks.push({ connection: conn, kind, sageKey: item.sageKey!, sageId: item.sageId ?? String(r[cat.sageIdField] ?? item.sageKey), assignarId: item.assignarId, contentHash: null, status: 'active' });
       }
       mapped.push(mapRecord(kind, r, { config: ctx.connection, defaults: ctx.defaults, assignarIdFor: lookup.assignarIdFor, projectClientId: lookup.projectClientId }));
     }
     // A recreate whose link still names a record deleted in Assignar: forget what was written, so the engine
     // finds the record missing and creates it again (with an unchanged hash it would skip it as written).
-    const stale = writes.filter((i) => i.action === 'recreate' && !failures.has(i.itemId) && !(i.assignarId && current.has(i.assignarId))).map((i) => i.sageKey!);
-    if (stale.length > 0) {
-      const linked = (await ctx.ledger.getLinksBySageKeys(conn, kind, stale)).filter((l) => l.status !== 'deactivated');
-      const gone = await assignarById(ctx, kind, linked.map((l) => l.assignarId));
-      const forget = linked.filter((l) => !gone.has(l.assignarId)).map((l) => l.sageKey);
-      if (forget.length > 0) await ctx.ledger.markLinks(conn, kind, forget, { status: 'active', contentHash: null, reason: `recreated by true-up ${trueupId}: its Assignar record was deleted` });
-    }
+    if (newLinks.length > 0) await ctx.ledger.upsertLinks(newLinks);
+    const live = new Set(writes.filter((i) => !failures.has(i.itemId)).map((i) => i.sageKey!));
+    const forget = recreateLinks.filter((l) => live.has(l.sageKey) && !current.has(l.assignarId)).map((l) => l.sageKey);
+    if (forget.length > 0) await ctx.ledger.markLinks(conn, kind, forget, { status: 'active', contentHash: null, reason: `recreated by true-up ${trueupId}: its Assignar record was deleted` });
     const sink = new OutcomeSink(ctx);
     await applyMapped(ctx, kind, mapped, sink);
     await sink.flush();
@@ -181,11 +182,11 @@ export async function assignarById(ctx: Pick<SyncContext, 'assignar' | 'signal'>
   const out = new Map<string, Row>();
   const unique = [...new Set(ids)];
   const collection = collectionFor(ctx.assignar, kind);
-  for (let i = 0; i < unique.length; i += 200) {
-    const part = unique.slice(i, i + 200).map(Number);
-    const page = await collection.listPage({ filter: { id: { in: part } }, pageSize: part.length }, undefined, { signal: ctx.signal });
-    for (const r of page.items) out.set(String(r.id), r as Row);
-  }
+  const parts: number[][] = [];
+  for (let i = 0; i < unique.length; i += 200) parts.push(unique.slice(i, i + 200).map(Number));
+  // At once: the client's limits pace them.
+  const pages = await Promise.all(parts.map((part) => collection.listPage({ filter: { id: { in: part } }, pageSize: part.length }, undefined, { signal: ctx.signal })));
+  for (const page of pages) for (const r of page.items) out.set(String(r.id), r as Row);
   return out;
 }
 
