@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { createExportActivities } from '../activities/export';
 import { EXPORT_PHASES, EXPORT_STREAMS, ExportCarrySchema, ExportInputSchema, ExportPageResultSchema, type ExportCarry, type ExportPageResult } from '../src/contracts/export';
 import type { Progress, RunSummary } from '../src/contracts/sync';
@@ -120,6 +120,16 @@ export async function timesheetExport(rawInput: unknown, rawCarry?: unknown): Pr
       await alongside;
       if (alongsideFailed) throw alongsideFailed.error;
     };
+    // A batch's groups are sent while the next batch is planned (Sage Intacct's latency and Assignar's rate
+    // limit overlap); one send at a time, each awaited before the next starts and before the phase ends.
+    const overlapSends = patched('overlap-build-send');
+    let sendInFlight: Promise<void> | undefined;
+    let sendFailed: { error: unknown } | undefined;
+    const awaitSend = async () => {
+      await sendInFlight;
+      sendInFlight = undefined;
+      if (sendFailed) throw sendFailed.error;
+    };
     while (!isDone()) {
       const args = { ...base, cursor: carry.cursor };
       if (carry.phase === 'collect') {
@@ -135,10 +145,21 @@ export async function timesheetExport(rawInput: unknown, rawCarry?: unknown): Pr
         const next = take(planned);
         // Send what this batch planned right away (its own activity, retried on its own).
         if (!input.dryRun && planned.groupKeys && planned.groupKeys.length > 0) {
-          tally(await pages.sendExportGroups({ ...base, groupKeys: planned.groupKeys }));
+          if (overlapSends) {
+            await awaitSend();
+            sendInFlight = pages
+              .sendExportGroups({ ...base, groupKeys: planned.groupKeys })
+              .then((r) => void tally(r))
+              .catch((error: unknown) => void (sendFailed = { error }));
+          } else {
+            tally(await pages.sendExportGroups({ ...base, groupKeys: planned.groupKeys }));
+          }
           calls += 1;
         }
-        if (next === null) nextPhase();
+        if (next === null) {
+          await awaitSend();
+          nextPhase();
+        }
       } else if (carry.phase === 'send') {
         startAlongside();
         if (take(await pages.sendExportBatch(args)) === null) {
@@ -152,6 +173,7 @@ export async function timesheetExport(rawInput: unknown, rawCarry?: unknown): Pr
       calls += 1;
       if (alongsideFailed) await stopAlongside();
       if (!isDone() && budgetSpent()) {
+        await awaitSend();
         stopProcessing = true;
         await stopAlongside();
         await condition(allHandlersFinished);

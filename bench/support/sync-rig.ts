@@ -197,7 +197,8 @@ export interface Sandboxes {
 /** Both sandboxes in one child process; resolves with the JSON line it prints when ready. */
 export async function startSandboxes(opts: SyncSandboxesOptions): Promise<Sandboxes> {
   const script = path.join(__dirname, 'sync-sandboxes.ts');
-  const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(opts)], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+  const nodeArgs = (process.env.BENCH_SANDBOX_NODE_ARGS ?? '').split(' ').filter(Boolean); // diagnostics only
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, JSON.stringify(opts)], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
   managed.push({ name: 'sandboxes', child });
   const lines = createInterface({ input: child.stdout! });
   const info = await new Promise<SyncSandboxesInfo>((resolve, reject) => {
@@ -378,7 +379,9 @@ export async function startWorker(dir: string, temporal: TemporalServer, sb: San
   if (process.env.BENCH_WORKER_NODE_OPTIONS) env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} ${process.env.BENCH_WORKER_NODE_OPTIONS}`.trim();
   const bin = path.join(ROOT, 'bin', 'intacct-assignar.js');
   const t0 = Date.now();
-  const child = spawn(process.execPath, [bin, '--config', configFile, 'worker'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Diagnostics only, flags NODE_OPTIONS refuses (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+  const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, bin, '--config', configFile, 'worker'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   managed.push({ name: 'worker', child });
   const log = fs.createWriteStream(path.join(dir, 'worker.log'));
   child.stdout!.pipe(log, { end: false });

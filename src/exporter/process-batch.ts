@@ -49,8 +49,12 @@ export async function processBatch(ctx: ExportContext, cursor: string | null, be
   const notices: string[] = [];
 
   const ids = [...new Set(groups.flatMap((g) => g.timesheets.map((t) => t.assignarTimesheetId)))];
-  const records = await ctx.ledger.exportsOfTimesheets(conn, ids);
-  const ready = (id: string, version: string) => records.filter((r) => r.assignarTimesheetId === id && r.version === version).every((r) => IN_SAGE.has(r.state) || r.state === 'superseded');
+  // Per timesheet version: is every group it is in already in Sage Intacct? (Indexed: a batch holds ~2,000.)
+  const notInSage = new Set<string>();
+  for (const r of await ctx.ledger.exportsOfTimesheets(conn, ids)) {
+    if (!IN_SAGE.has(r.state) && r.state !== 'superseded') notInSage.add(`${r.assignarTimesheetId}\u0000${r.version}`);
+  }
+  const ready = (id: string, version: string) => !notInSage.has(`${id}\u0000${version}`);
 
   const current = new Map<string, Current>();
   const parts: string[][] = [];
