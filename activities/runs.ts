@@ -1,4 +1,4 @@
-import { activityInfo, Context, getClient, heartbeat } from '@temporalio/activity';
+import { activityInfo, Context, getClient, heartbeat, log } from '@temporalio/activity';
 import { IMPORT_ORDER, RunPlanSchema, RunSummarySchema, type RunPlan, type RunSummary } from '../src/contracts/sync';
 import { countsFromOutcomeRows } from '../src/contracts/outcomes';
 import { AcquireWriterResultSchema, type AcquireWriterResult, type WriterHolder } from '../src/contracts/writer';
@@ -8,6 +8,7 @@ import type { JsonObject } from '../src/ledger';
 import type { WriterLease } from '../src/ledger/writer-leases';
 import { chainState, endStaleRuns, type WorkflowLookup } from '../src/runtime/run-liveness';
 import { commitWatermarks } from '../src/sync/commit-watermarks';
+import { observeRunFinished } from '../src/observability/run-finished';
 import type { ActivityDeps } from './deps';
 
 /** How often a waiting writer looks at the lease, and how often it asks Temporal whether the holder still runs. */
@@ -121,6 +122,8 @@ export function createRunActivities(deps: ActivityDeps) {
       const summary = RunSummarySchema.parse({ ...args.progress, counts, finishedAt: new Date().toISOString() });
       const json = JSON.parse(JSON.stringify(summary)) as JsonObject;
       await deps.ledger.finishRun(args.runId, { status: args.status, summary: json, error: args.error ?? null, finishedAt: summary.finishedAt });
+      // Metrics, held records at warn, and the webhook (once per event).
+      await observeRunFinished(deps, log, { summary, status: args.status, error: args.error });
       return summary;
     },
 

@@ -1,11 +1,12 @@
 import type { EntityKind } from '../src/config/schema';
-import { activityInfo, cancellationSignal, heartbeat } from '@temporalio/activity';
+import { activityInfo, cancellationSignal, heartbeat, log } from '@temporalio/activity';
 import { ApproveSchema, RejectSchema, type ApproveInput, type ApproveResult, type RejectInput } from '../src/contracts/trueup';
 import { mappingDefaults } from '../src/sync/run-defaults';
 import type { SyncContext } from '../src/sync/sync-context';
 import { applyTrueupWave, type WaveResult } from '../src/trueup/apply-items';
 import { planTrueup, trueupKinds, trueupView, type TrueupPlanSummary, type TrueupView } from '../src/trueup/plan-trueup';
 import { verifyTrueupBatch, type VerifyResult } from '../src/trueup/verify-items';
+import { Notifier } from '../src/notifications/notifier';
 import type { ActivityDeps } from './deps';
 
 interface TrueupArgs {
@@ -38,7 +39,13 @@ export function createTrueupActivities(deps: ActivityDeps) {
   return {
     async planTrueup(args: TrueupArgs & { generation: number; entities?: EntityKind[] }): Promise<TrueupPlanSummary & TrueupView> {
       const summary = await planTrueup(await context(args), args.trueupId, args.generation, args.entities);
-      return { ...summary, ...(await view(args)) };
+      const planned = await view(args);
+      // The workflow now waits for the operator: tell them (once per true-up) when something waits.
+      const byAction = Object.fromEntries(Object.entries(planned.counts).filter(([action]) => action !== 'leave').map(([action, byState]) => [action, byState.proposed ?? 0]));
+      const waiting = Object.values(byAction).reduce((n, c) => n + c, 0);
+      if (waiting > 0) log.info(`true-up of ${args.connection} waits for approval: ${waiting} item(s)`, { connection: args.connection, trueup: args.trueupId });
+      await new Notifier(deps.config.notifications, deps.ledger, log).trueupAwaiting({ connection: args.connection, trueupId: args.trueupId, waiting, byAction });
+      return { ...summary, ...planned };
     },
     async trueupView(args: TrueupArgs): Promise<TrueupView> {
       return view(args);

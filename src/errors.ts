@@ -34,10 +34,6 @@ export class ValidationError extends SyncError {
   readonly retryable = false;
 }
 
-export function isRetryable(err: unknown): boolean {
-  return err instanceof SyncError ? err.retryable : true;
-}
-
 /** True when `err` says the connection itself is failing (see SyncError.connectionWide), not one record. */
 export function isConnectionFailure(err: unknown): boolean {
   return err instanceof SyncError && err.connectionWide;

@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, CancellationScope, ContinueAsNew, TemporalFailure, isCancellation, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancellationScope, ContinueAsNew, TemporalFailure, isCancellation, log, proxyActivities } from '@temporalio/workflow';
 import type { createRunActivities, StartRunArgs } from '../activities/runs';
 import { RunSummarySchema, type Progress, type RunSummary } from '../src/contracts/sync';
 import { LEDGER_ACTIVITY } from './activity-options';
@@ -24,6 +24,7 @@ export async function accountedRun(opts: AccountedRunOptions, work: () => Promis
   } catch (err) {
     if (err instanceof ContinueAsNew) throw err;
     const status = isCancellation(err) ? 'cancelled' : 'failed';
+    log.warn(`run ${status}: ${describeFailure(err)}`, { connection: opts.start.connection, run: opts.start.runId, workflow: opts.start.workflow });
     await CancellationScope.nonCancellable(() => finishRun({ runId: opts.start.runId, status, progress: opts.progress(), error: describeFailure(err) }));
     throw err;
   }

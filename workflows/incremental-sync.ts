@@ -5,14 +5,16 @@ import type { EntityKind } from '../src/config/schema';
 import { RunPlanSchema, SYNC_PHASES, SYNC_STREAMS, SyncCarrySchema, SyncInputSchema, type Progress, type RunSummary, type SyncCarry } from '../src/contracts/sync';
 import type { WriterHolder } from '../src/contracts/writer';
 import { accountedRun } from './accounted-run';
-import { LEDGER_ACTIVITY, PAGE_ACTIVITY } from './activity-options';
+import { apiActivityOptions, LEDGER_ACTIVITY } from './activity-options';
 import { withConnectionWriter } from './connection-writer';
 import { progressQuery } from './messages';
 import { parseInput, readCarry } from './parse-input';
 import { addPage } from './run-progress';
+import { runPhaseReporter } from './run-phase';
 
 type SyncActivities = ReturnType<typeof createSyncActivities> & ReturnType<typeof createTrueupFeedActivities>;
-const pages = proxyActivities<SyncActivities>(PAGE_ACTIVITY);
+/** A connection's API activities, on its own task queue (see apiActivityOptions). */
+const pages = (connection: string) => proxyActivities<SyncActivities>(apiActivityOptions(connection));
 const ledger = proxyActivities<SyncActivities>(LEDGER_ACTIVITY);
 
 /** Phases that work one kind at a time (the others work per Sage object, or once). */
@@ -44,6 +46,7 @@ export async function incrementalSync(rawInput: unknown, rawCarry?: unknown): Pr
   };
   let waitingFor: WriterHolder | undefined;
   const base = { connection: input.connection, runId: carry.runId, dryRun: input.dryRun, confirmDeactivations: input.confirmDeactivations };
+  const reportPhase = runPhaseReporter(input.connection, carry.runId);
   const progress = (): Progress => ({
     workflow: 'incrementalSync',
     connection: input.connection,
@@ -70,22 +73,23 @@ export async function incrementalSync(rawInput: unknown, rawCarry?: unknown): Pr
     const streams = SYNC_STREAMS.filter((s) => s.kinds.some((k) => kinds.includes(k))).map((s) => ({ object: s.object, kinds: s.kinds.filter((k) => kinds.includes(k)) }));
     let pagesThisRun = 0;
     while (!isDone()) {
+      reportPhase(carry.phase);
       if (PER_KIND.has(carry.phase)) {
         if (carry.index >= kinds.length) { nextPhase(); continue; }
         const kind = kinds[carry.index];
-        if (carry.phase === 'scope') addPage(carry, await pages.applyScope({ ...base, kind }));
-        else if (carry.phase === 'drift') addPage(carry, await pages.detectDrift({ ...base, kind }));
-        else addPage(carry, await pages.applyDeactivations({ ...base, kind }));
+        if (carry.phase === 'scope') addPage(carry, await pages(input.connection).applyScope({ ...base, kind }));
+        else if (carry.phase === 'drift') addPage(carry, await pages(input.connection).detectDrift({ ...base, kind }));
+        else addPage(carry, await pages(input.connection).applyDeactivations({ ...base, kind }));
         carry.index += 1;
       } else if (carry.phase === 'changes' || carry.phase === 'revisit') {
         if (carry.index >= streams.length) { nextPhase(); continue; }
         const args = { ...base, ...streams[carry.index], cursor: carry.cursor };
-        const page = carry.phase === 'changes' ? await pages.syncChangesPage(args) : await pages.revisitFailuresPage(args);
+        const page = carry.phase === 'changes' ? await pages(input.connection).syncChangesPage(args) : await pages(input.connection).revisitFailuresPage(args);
         addPage(carry, page);
         carry.cursor = page.nextCursor;
         if (carry.cursor === null) carry.index += 1;
       } else if (carry.phase === 'deletions') {
-        addPage(carry, await pages.syncDeletions({ ...base, kinds }));
+        addPage(carry, await pages(input.connection).syncDeletions({ ...base, kinds }));
         nextPhase();
       }
       pagesThisRun += 1;
@@ -98,6 +102,7 @@ export async function incrementalSync(rawInput: unknown, rawCarry?: unknown): Pr
     // Records held for the true-up feed it (versioned: histories recorded before this replay unchanged).
     const held = Object.values(carry.counts).reduce((n, c) => n + (c?.held ?? 0), 0);
     if (!input.dryRun && held > 0 && patched('feed-trueup')) await ledger.feedTrueup({ connection: input.connection, held, runId: carry.runId });
+    reportPhase('done');
   };
 
   return accountedRun({ start: { connection: input.connection, runId: carry.runId, dryRun: input.dryRun, workflow: 'incrementalSync', startedAt: carry.startedAt }, first: rawCarry === undefined, progress }, async () => {

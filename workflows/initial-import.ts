@@ -4,14 +4,16 @@ import type { EntityKind } from '../src/config/schema';
 import type { WriterHolder } from '../src/contracts/writer';
 import { ImportCarrySchema, ImportInputSchema, RunPlanSchema, type ImportCarry, type Progress, type RunSummary } from '../src/contracts/sync';
 import { accountedRun } from './accounted-run';
-import { LEDGER_ACTIVITY, PAGE_ACTIVITY } from './activity-options';
+import { apiActivityOptions, LEDGER_ACTIVITY } from './activity-options';
 import { withConnectionWriter } from './connection-writer';
 import { progressQuery } from './messages';
 import { parseInput, readCarry } from './parse-input';
 import { addPage } from './run-progress';
+import { runPhaseReporter } from './run-phase';
 
 type SyncActivities = ReturnType<typeof createSyncActivities>;
-const pages = proxyActivities<SyncActivities>(PAGE_ACTIVITY);
+/** A connection's API activities, on its own task queue (see apiActivityOptions). */
+const pages = (connection: string) => proxyActivities<SyncActivities>(apiActivityOptions(connection));
 const ledger = proxyActivities<SyncActivities>(LEDGER_ACTIVITY);
 
 /**
@@ -52,16 +54,18 @@ export async function initialImport(rawInput: unknown, rawCarry?: unknown): Prom
   });
   setHandler(progressQuery, progress);
   const base = { connection: input.connection, runId: carry.runId, dryRun: input.dryRun };
+  const reportPhase = runPhaseReporter(input.connection, carry.runId);
 
   const work = async (kinds: EntityKind[]) => {
     let pagesThisRun = 0;
     while (carry.entityIndex < kinds.length) {
       const kind = kinds[carry.entityIndex];
+      reportPhase(`importing:${kind}`);
       if (!carry.prepared) {
-        await pages.prepareEntity({ ...base, kind });
+        await pages(input.connection).prepareEntity({ ...base, kind });
         carry.prepared = true;
       }
-      const page = await pages.importPage({ ...base, kind, cursor: carry.cursor });
+      const page = await pages(input.connection).importPage({ ...base, kind, cursor: carry.cursor });
       addPage(carry, page);
       carry.cursor = page.nextCursor;
       if (carry.cursor === null) {
@@ -76,6 +80,7 @@ export async function initialImport(rawInput: unknown, rawCarry?: unknown): Prom
     }
     // The next incremental sync reads changes from this import's start (minus the lookback).
     if (!input.dryRun) await ledger.commitWatermarks({ connection: input.connection, runId: carry.runId, startedAt: carry.startedAt, kinds });
+    reportPhase('done');
   };
 
   return accountedRun({ start: { ...base, workflow: 'initialImport', startedAt: carry.startedAt }, first: rawCarry === undefined, progress }, async () => {

@@ -4,14 +4,16 @@ import { EXPORT_PHASES, EXPORT_STREAMS, ExportCarrySchema, ExportInputSchema, Ex
 import type { Progress, RunSummary } from '../src/contracts/sync';
 import type { WriterHolder } from '../src/contracts/writer';
 import { accountedRun } from './accounted-run';
-import { LEDGER_ACTIVITY, PAGE_ACTIVITY } from './activity-options';
+import { apiActivityOptions, LEDGER_ACTIVITY } from './activity-options';
 import { withConnectionWriter } from './connection-writer';
 import { progressQuery } from './messages';
 import { parseInput, readCarry } from './parse-input';
 import { addPage } from './run-progress';
+import { runPhaseReporter } from './run-phase';
 
 type ExportActivities = ReturnType<typeof createExportActivities>;
-const pages = proxyActivities<ExportActivities>(PAGE_ACTIVITY);
+/** A connection's API activities, on its own task queue (see apiActivityOptions). */
+const pages = (connection: string) => proxyActivities<ExportActivities>(apiActivityOptions(connection));
 const ledger = proxyActivities<ExportActivities>(LEDGER_ACTIVITY);
 
 /**
@@ -40,6 +42,7 @@ export async function timesheetExport(rawInput: unknown, rawCarry?: unknown): Pr
   };
   let waitingFor: WriterHolder | undefined;
   const base = { connection: input.connection, runId: carry.runId, dryRun: input.dryRun };
+  const reportPhase = runPhaseReporter(input.connection, carry.runId);
   const progress = (): Progress => ({
     workflow: 'timesheetExport',
     connection: input.connection,
@@ -94,7 +97,7 @@ export async function timesheetExport(rawInput: unknown, rawCarry?: unknown): Pr
     let cursor = part.after;
     for (;;) {
       if (stopProcessing || (mode === 'alongside' && !sending)) return;
-      const page = tally(await pages.processExportBatch({ ...base, cursor, beforeKey: part.before }));
+      const page = tally(await pages(input.connection).processExportBatch({ ...base, cursor, beforeKey: part.before }));
       calls += 1;
       cursor = page.nextCursor ?? part.after;
       if (page.nextCursor !== null) continue;
@@ -131,6 +134,7 @@ export async function timesheetExport(rawInput: unknown, rawCarry?: unknown): Pr
       if (sendFailed) throw sendFailed.error;
     };
     while (!isDone()) {
+      reportPhase(carry.phase);
       const args = { ...base, cursor: carry.cursor };
       if (carry.phase === 'collect') {
         const stream = EXPORT_STREAMS[carry.index];
@@ -138,21 +142,21 @@ export async function timesheetExport(rawInput: unknown, rawCarry?: unknown): Pr
           nextPhase();
           continue;
         }
-        if (take(await pages.collectTimesheetsPage({ ...args, stream })) === null) carry.index += 1;
+        if (take(await pages(input.connection).collectTimesheetsPage({ ...args, stream })) === null) carry.index += 1;
       } else if (carry.phase === 'build') {
         startAlongside();
-        const planned = await pages.planExportBatch(args);
+        const planned = await pages(input.connection).planExportBatch(args);
         const next = take(planned);
         // Send what this batch planned right away (its own activity, retried on its own).
         if (!input.dryRun && planned.groupKeys && planned.groupKeys.length > 0) {
           if (overlapSends) {
             await awaitSend();
-            sendInFlight = pages
+            sendInFlight = pages(input.connection)
               .sendExportGroups({ ...base, groupKeys: planned.groupKeys })
               .then((r) => void tally(r))
               .catch((error: unknown) => void (sendFailed = { error }));
           } else {
-            tally(await pages.sendExportGroups({ ...base, groupKeys: planned.groupKeys }));
+            tally(await pages(input.connection).sendExportGroups({ ...base, groupKeys: planned.groupKeys }));
           }
           calls += 1;
         }
@@ -162,7 +166,7 @@ export async function timesheetExport(rawInput: unknown, rawCarry?: unknown): Pr
         }
       } else if (carry.phase === 'send') {
         startAlongside();
-        if (take(await pages.sendExportBatch(args)) === null) {
+        if (take(await pages(input.connection).sendExportBatch(args)) === null) {
           await stopAlongside();
           nextPhase();
         }
@@ -182,6 +186,7 @@ export async function timesheetExport(rawInput: unknown, rawCarry?: unknown): Pr
     }
     await stopAlongside();
     await ledger.finishExport(base);
+    reportPhase('done');
   };
 
   return accountedRun({ start: { connection: input.connection, runId: carry.runId, dryRun: input.dryRun, workflow: 'timesheetExport', startedAt: carry.startedAt }, first: rawCarry === undefined, progress }, async () => {

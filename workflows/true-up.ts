@@ -5,13 +5,15 @@ import { ApproveSchema, RejectSchema, TrueupInputSchema, TrueupPhaseSchema, True
 import type { Progress } from '../src/contracts/sync';
 import { TRUEUP_PHASE } from '../src/contracts/search-attributes';
 import { accountedRun } from './accounted-run';
-import { LEDGER_ACTIVITY, PAGE_ACTIVITY } from './activity-options';
+import { apiActivityOptions, LEDGER_ACTIVITY } from './activity-options';
 import { withConnectionWriter } from './connection-writer';
 import { parseInput, readCarry } from './parse-input';
+import { setConnectionAttribute } from './run-phase';
 import { approveSignal, approveUpdate, cancelSignal, pauseSignal, rediffSignal, rejectSignal, resumeSignal, statusQuery } from './trueup-messages';
 
 type TrueupActivities = ReturnType<typeof createTrueupActivities>;
-const pages = proxyActivities<TrueupActivities>(PAGE_ACTIVITY);
+/** A connection's API activities, on its own task queue (see apiActivityOptions). */
+const pages = (connection: string) => proxyActivities<TrueupActivities>(apiActivityOptions(connection));
 const ledger = proxyActivities<TrueupActivities>(LEDGER_ACTIVITY);
 
 const ViewSchema = TrueupStatusSchema.pick({ counts: true, withdrawn: true, page: true });
@@ -150,7 +152,7 @@ export async function trueUp(rawInput: unknown, rawCarry?: unknown): Promise<Tru
   const plan = () =>
     exclusive(async () => {
       const next = carry.generation + 1;
-      const r = await pages.planTrueup({ ...base, generation: next, ...(input.entities ? { entities: input.entities } : {}) });
+      const r = await pages(input.connection).planTrueup({ ...base, generation: next, ...(input.entities ? { entities: input.entities } : {}) });
       carry.generation = next;
       carry.lastDiffAt = Date.now();
       carry.view = { counts: r.counts, withdrawn: r.withdrawn, page: r.page };
@@ -163,7 +165,7 @@ export async function trueUp(rawInput: unknown, rawCarry?: unknown): Promise<Tru
     const writer = { connection: input.connection, runId: carry.runId, waitSeconds: input.waitForWriterSeconds, held: false, onWait: () => undefined, onAcquired: () => undefined };
     await withConnectionWriter(writer, async () => {
       for (;;) {
-        const wave = await exclusive(() => pages.applyTrueupWave({ ...base, size: input.waveSize }));
+        const wave = await exclusive(() => pages(input.connection).applyTrueupWave({ ...base, size: input.waveSize }));
         if (!wave.more || cancelled) break;
         if (carry.paused) {
           carry.applyAt = Date.now(); // the rest applies on resume
@@ -173,7 +175,7 @@ export async function trueUp(rawInput: unknown, rawCarry?: unknown): Promise<Tru
     });
     setPhase('verifying');
     for (;;) {
-      const batch = await pages.verifyTrueupBatch({ ...base, size: 500 });
+      const batch = await pages(input.connection).verifyTrueupBatch({ ...base, size: 500 });
       if (!batch.more) break;
     }
     carry.view = await ledger.trueupView(base);
@@ -191,6 +193,7 @@ export async function trueUp(rawInput: unknown, rawCarry?: unknown): Promise<Tru
     done: carry.phase === 'done' || carry.phase === 'cancelled',
   });
 
+  setConnectionAttribute(input.connection);
   await accountedRun({ start: { connection: input.connection, runId: carry.runId, dryRun: false, workflow: 'trueUp', startedAt: carry.startedAt }, first: rawCarry === undefined, progress }, async () => {
     if (carry.phase === 'planning') {
       upsertSearchAttributes([{ key: TRUEUP_PHASE, value: 'planning' }]);

@@ -29,6 +29,7 @@ import { descriptorFor, inScope } from '../../src/mapping';
 import type { StatsSnapshot as AssignarStats, SimulateOptions, SimulateResult } from '../../src/sandbox/assignar';
 import type { SageSandboxStats } from '../../src/sandbox/sage';
 import { TASK_QUEUE } from '../../src/temporal/constants';
+import { devServerSearchAttributeArgs } from '../../src/temporal/search-attributes';
 import type { SyncSandboxesInfo, SyncSandboxesOptions } from './sync-sandboxes';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -53,6 +54,8 @@ interface Managed {
 }
 
 const managed: Managed[] = [];
+/** Children stopped on purpose before cleanup (a bench's earlier round): their exit is no surprise. */
+const retired = new Set<ChildProcess>();
 let tmpDir: string | undefined;
 let cleaning: Promise<void> | undefined;
 
@@ -79,6 +82,14 @@ async function stopChild(m: Managed, graceMs = 15_000): Promise<void> {
   }, graceMs);
   await exited;
   clearTimeout(timer);
+}
+
+/** Stops one child this bench started (a worker or the sandboxes of an earlier round), by its pid. */
+export async function stopProcess(child: ChildProcess): Promise<void> {
+  const m = managed.find((x) => x.child === child);
+  if (!m) return;
+  retired.add(child);
+  await stopChild(m);
 }
 
 /** Stops every child this bench started (worker first, then sandboxes, then Temporal) and removes the temp dir. */
@@ -158,7 +169,7 @@ async function temporalReachable(address: string): Promise<boolean> {
   }
 }
 
-/** `temporal server start-dev --headless` on fresh free ports, its SQLite file in the temp dir. */
+/** `temporal server start-dev --headless` on fresh free ports, its SQLite file in the temp dir, the service's search attributes registered. */
 export async function startTemporal(dir: string): Promise<TemporalServer> {
   const cli = await ensureTemporalCli();
   const [port, httpPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
@@ -169,6 +180,8 @@ export async function startTemporal(dir: string): Promise<TemporalServer> {
     [
       'server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--http-port', String(httpPort),
       '--metrics-port', String(metricsPort), '--db-filename', path.join(dir, 'temporal.db'), '--log-level', 'error',
+      // The workflows set the service's search attributes (Connection, RunPhase…): the server must know them.
+      ...devServerSearchAttributeArgs(),
     ],
     { stdio: ['ignore', log, log] },
   );
@@ -192,6 +205,7 @@ export async function temporalClient(address: string): Promise<Client> {
 export interface Sandboxes {
   info: SyncSandboxesInfo;
   pid: number;
+  child: ChildProcess;
 }
 
 /** Both sandboxes in one child process; resolves with the JSON line it prints when ready. */
@@ -217,7 +231,7 @@ export async function startSandboxes(opts: SyncSandboxesOptions): Promise<Sandbo
       reject(new Error(`the sandboxes exited (code ${code}) before they were ready`));
     });
   });
-  return { info, pid: child.pid! };
+  return { info, pid: child.pid!, child };
 }
 
 async function controlCall<T>(base: string, method: 'GET' | 'DELETE' | 'POST' | 'PUT', route: string, body?: unknown): Promise<T> {
@@ -363,8 +377,18 @@ export function childPids(pid: number): number[] {
   return out;
 }
 
-/** `node bin/intacct-assignar.js --config FILE worker` with TEMPORAL_ADDRESS; resolves once it says it is ready. */
-export async function startWorker(dir: string, temporal: TemporalServer, sb: Sandboxes, configFile: string, connection: ConnectionConfig): Promise<WorkerProcess> {
+export interface StartWorkerOptions {
+  /** Set in the worker's environment after the rig's own (undefined removes a variable), e.g. DATABASE_URL. */
+  env?: Record<string, string | undefined>;
+  /** Its log file in `dir` (default worker.log): several workers need one each. */
+  logName?: string;
+}
+
+/**
+ * `node bin/intacct-assignar.js --config FILE worker` with TEMPORAL_ADDRESS; resolves once it says it is ready.
+ * Its ledger is the configured SQLite file (DATABASE_URL removed) unless `options.env` sets DATABASE_URL.
+ */
+export async function startWorker(dir: string, temporal: TemporalServer, sb: Sandboxes, configFile: string, connection: ConnectionConfig, options: StartWorkerOptions = {}): Promise<WorkerProcess> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     TEMPORAL_ADDRESS: temporal.address,
@@ -375,6 +399,10 @@ export async function startWorker(dir: string, temporal: TemporalServer, sb: San
   };
   delete env.DATABASE_URL;
   delete env.INTACCT_ASSIGNAR_CONFIG;
+  for (const [k, v] of Object.entries(options.env ?? {})) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
   // Diagnostics only (e.g. a --require'd memory logger): the figures the benches print are taken without it.
   if (process.env.BENCH_WORKER_NODE_OPTIONS) env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} ${process.env.BENCH_WORKER_NODE_OPTIONS}`.trim();
   const bin = path.join(ROOT, 'bin', 'intacct-assignar.js');
@@ -383,7 +411,7 @@ export async function startWorker(dir: string, temporal: TemporalServer, sb: San
   const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, bin, '--config', configFile, 'worker'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   managed.push({ name: 'worker', child });
-  const log = fs.createWriteStream(path.join(dir, 'worker.log'));
+  const log = fs.createWriteStream(path.join(dir, options.logName ?? 'worker.log'));
   child.stdout!.pipe(log, { end: false });
   const tail: string[] = [];
   const lines = createInterface({ input: child.stderr! });
@@ -405,7 +433,7 @@ export async function startWorker(dir: string, temporal: TemporalServer, sb: San
   });
   // Should the worker die later, say so (its log is in the temp dir).
   child.once('exit', (code, signal) => {
-    if (!cleaning) console.error(`worker pid ${child.pid} exited unexpectedly (code ${code}, signal ${signal}); last lines:\n${tail.join('\n')}`);
+    if (!cleaning && !retired.has(child)) console.error(`worker pid ${child.pid} exited unexpectedly (code ${code}, signal ${signal}); last lines:\n${tail.join('\n')}`);
   });
   const pid = child.pid!;
   const cmdline = (readProc(pid, 'cmdline') ?? '').split('\0').filter(Boolean).join(' ');

@@ -1,4 +1,4 @@
-import { abortReason } from './clock';
+import { abortReason } from '../http/abort';
 import { AssignarError, AssignarUnexpectedError } from './errors';
 
 /**

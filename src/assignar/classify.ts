@@ -8,7 +8,7 @@ import {
   AssignarTransientError,
   AssignarUniqueConstraintError,
 } from './errors';
-import { parseRetryAfter } from './retry-after';
+import { parseRetryAfter } from '../http/backoff';
 
 /**
  * Turns failed responses and transport failures into typed errors (reference/assignar-api.md §3.3):

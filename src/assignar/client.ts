@@ -1,8 +1,6 @@
-import type { Dispatcher } from 'undici';
 import type { AssignarConfig } from '../config/schema';
 import { ConfigError } from '../errors';
 import { runBulk, type BulkOptions, type BulkResult } from './bulk';
-import type { Now, Sleep } from './clock';
 import { AssignarBadRequestError, AssignarMalformedResponseError } from './errors';
 import { encodeQuery } from './query';
 import { ReadableResource, WritableResource, type CallOptions, type Id } from './resource';
@@ -30,28 +28,14 @@ import type {
   TimesheetExpandedSchema,
   UserSchema,
 } from './schemas';
-import { AssignarTransport, type AssignarClientStats } from './transport';
+import { AssignarTransport, type AssignarClientStats, type TransportOptions } from './transport';
 
 export interface AssignarSecrets {
   clientSecret: string;
 }
 
-export interface AssignarClientOptions {
-  /** undici dispatcher (a MockAgent in tests); default a connection pool owned by the client. */
-  dispatcher?: Dispatcher;
-  /** Epoch milliseconds; default Date.now. Also drives the rate limiter, so pass `sleep` with it. */
-  now?: Now;
-  /** Default: real timers. */
-  sleep?: Sleep;
-  /** Uniform [0, 1) for backoff jitter; default Math.random. */
-  random?: () => number;
-  /** Token-bucket capacity; default clamp(⌊requestsPerSecond / 20⌋, 1, 10). */
-  burst?: number;
-  /** Backoff base and cap in ms; default 250 and 20 000. */
-  backoff?: { baseMs?: number; capMs?: number };
-  /** A longer `Retry-After` is handed to the caller instead of waited out; default 120 000 ms. */
-  maxRetryAfterMs?: number;
-}
+/** The client's options are its transport's: dispatcher, clock, jitter, burst, backoff, events (see transport.ts). */
+export type AssignarClientOptions = TransportOptions;
 
 export interface ProcessTimesheetResult {
   id: Id;

@@ -1,5 +1,5 @@
-import type { Now, Sleep } from './clock';
-import { Semaphore } from './semaphore';
+import type { Now, Sleep } from '../http/abort';
+import { Semaphore } from '../http/semaphore';
 import { TokenBucket } from './token-bucket';
 
 /**

@@ -1,4 +1,4 @@
-import { abortReason, type Now, type Sleep } from './clock';
+import { abortReason, type Now, type Sleep } from '../http/abort';
 
 /**
  * A token bucket: `capacity` tokens, refilled continuously at `ratePerSecond`; each request takes one.

@@ -1,6 +1,6 @@
 import { request, type Dispatcher } from 'undici';
 import { z } from 'zod';
-import { raceAbort, type Now } from './clock';
+import { raceAbort, type Now } from '../http/abort';
 import { errorFromResponse, errorFromTransport, serverMessageOf } from './classify';
 import { AssignarAuthError, AssignarMalformedResponseError } from './errors';
 
@@ -23,6 +23,8 @@ export interface TokenProviderOptions {
   /** Epoch milliseconds. */
   now: Now;
   timeoutMs: number;
+  /** Told when a token is obtained again (renewed before expiry, or after the API refused the old one). */
+  onRenewed?: () => void;
 }
 
 /** Used when the response has no `expires_in` and the token is not a JWT with `exp` (the docs say 1 h). */
@@ -61,6 +63,7 @@ export class ClientCredentialsTokenProvider {
   #cached?: CachedToken;
   #inflight?: Promise<CachedToken>;
   #requests = 0;
+  #obtained = 0;
 
   constructor(opts: TokenProviderOptions) {
     const { clientSecret, ...rest } = opts;
@@ -83,6 +86,7 @@ export class ClientCredentialsTokenProvider {
       void p.then(
         (t) => {
           this.#cached = t;
+          if (this.#obtained++ > 0) this.#opts.onRenewed?.();
           if (this.#inflight === p) this.#inflight = undefined;
         },
         () => {

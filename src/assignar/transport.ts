@@ -1,11 +1,12 @@
 import { Agent, request, type Dispatcher } from 'undici';
 import type { AssignarConfig } from '../config/schema';
-import { ASSIGNAR_SCOPE } from '../sandbox/demo-credentials';
-import { DEFAULT_BACKOFF, retryDelay, type BackoffOptions } from './backoff';
 import { errorFromResponse, errorFromTransport } from './classify';
-import { abortReason, realSleep, type Now, type Sleep } from './clock';
+import { abortReason, realSleep, type Now, type Sleep } from '../http/abort';
+import { retryDelayMs, type BackoffPolicy } from '../http/backoff';
+import { NO_API_EVENTS, type ApiEventSink } from '../observability/api-events';
 import { AssignarError } from './errors';
 import { RequestLimiter } from './limiter';
+import { ASSIGNAR_SCOPE } from './scope';
 import { ClientCredentialsTokenProvider } from './token-provider';
 
 /**
@@ -75,12 +76,17 @@ export interface TransportOptions {
   /** Token-bucket capacity; default clamp(⌊requestsPerSecond / 20⌋, 1, 10). */
   burst?: number;
   /** Backoff base and cap; default 250 ms doubling up to 20 s. */
-  backoff?: Partial<Omit<BackoffOptions, 'random'>>;
+  backoff?: { baseMs?: number; capMs?: number };
   /** A `Retry-After` longer than this is not waited out in-process: the error goes to the caller. */
   maxRetryAfterMs?: number;
+  /** Where requests, retries, 429 pauses, limiter waits and token renewals are reported (default: nowhere). */
+  events?: ApiEventSink;
+  /** The connection id events carry; default the client id. */
+  connection?: string;
 }
 
 export const DEFAULT_MAX_RETRY_AFTER_MS = 120_000;
+const DEFAULT_BACKOFF = { baseMs: 250, capMs: 20_000 };
 
 export class AssignarTransport {
   readonly limiter: RequestLimiter;
@@ -90,8 +96,11 @@ export class AssignarTransport {
   readonly #base: string;
   readonly #now: Now;
   readonly #sleep: Sleep;
-  readonly #backoff: BackoffOptions;
+  readonly #backoff: BackoffPolicy;
   readonly #maxRetryAfterMs: number;
+  readonly #events: ApiEventSink;
+  readonly #connection: string;
+  readonly #limiterNow: Now;
   readonly #counters = { requests: 0, retries: 0, http429: 0, http5xx: 0, networkErrors: 0, tokenRenewals: 0, failures: 0 };
 
   constructor(
@@ -101,8 +110,11 @@ export class AssignarTransport {
   ) {
     this.#now = options.now ?? Date.now;
     this.#sleep = options.sleep ?? realSleep;
-    this.#backoff = { ...DEFAULT_BACKOFF, ...options.backoff, random: options.random ?? Math.random };
     this.#maxRetryAfterMs = options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
+    this.#backoff = { ...DEFAULT_BACKOFF, ...options.backoff, maxRetryAfterMs: this.#maxRetryAfterMs, random: options.random ?? Math.random };
+    this.#events = options.events ?? NO_API_EVENTS;
+    this.#connection = options.connection ?? config.clientId;
+    this.#limiterNow = options.now ?? (() => performance.now());
     this.#ownsDispatcher = options.dispatcher === undefined;
     this.#dispatcher =
       options.dispatcher ?? new Agent({ connections: config.concurrency, connect: { timeout: config.requestTimeoutMs } });
@@ -115,12 +127,13 @@ export class AssignarTransport {
       dispatcher: this.#dispatcher,
       now: this.#now,
       timeoutMs: config.requestTimeoutMs,
+      onRenewed: () => this.#events.emit({ type: 'session-renewed', system: 'assignar', connection: this.#connection }),
     });
     this.limiter = new RequestLimiter({
       requestsPerSecond: config.requestsPerSecond,
       concurrency: config.concurrency,
       burst: options.burst,
-      now: options.now ?? (() => performance.now()),
+      now: this.#limiterNow,
       sleep: this.#sleep,
     });
   }
@@ -139,7 +152,12 @@ export class AssignarTransport {
       if (spec.signal?.aborted) throw abortReason(spec.signal);
       try {
         const token = await this.#tokens.getToken(spec.signal);
-        const res = await this.limiter.run(() => this.#attempt(spec, token, idempotent), spec.signal);
+        const queuedAt = this.#limiterNow();
+        const res = await this.limiter.run(() => {
+          const waitMs = Math.round(this.#limiterNow() - queuedAt);
+          if (waitMs > 0) this.#events.emit({ type: 'limit-wait', system: 'assignar', connection: this.#connection, waitMs });
+          return this.#attempt(spec, token, idempotent);
+        }, spec.signal);
         if (res.status === 401 && !renewed) {
           // The token expired early or was revoked: renew it once and repeat the request once.
           renewed = true;
@@ -163,7 +181,11 @@ export class AssignarTransport {
         if (!(err instanceof AssignarError)) throw err;
         const retryAfterMs = (err as { retryAfterMs?: number }).retryAfterMs;
         // A 429 is tenant-wide: hold every request of this connection, not just this one.
-        if (err.kind === 'rate_limit' && retryAfterMs !== undefined) this.limiter.pause(Math.min(retryAfterMs, this.#maxRetryAfterMs));
+        if (err.kind === 'rate_limit' && retryAfterMs !== undefined) {
+          const pauseMs = Math.min(retryAfterMs, this.#maxRetryAfterMs);
+          this.limiter.pause(pauseMs);
+          this.#events.emit({ type: 'rate-limited', system: 'assignar', connection: this.#connection, pauseMs });
+        }
         const retry =
           err.retryable &&
           retries < this.config.maxRetries &&
@@ -173,9 +195,10 @@ export class AssignarTransport {
           this.#counters.failures++;
           throw err;
         }
-        const delay = retryDelay(retries, retryAfterMs, this.#backoff);
+        const delay = retryDelayMs(retries, this.#backoff, retryAfterMs);
         retries++;
         this.#counters.retries++;
+        this.#events.emit({ type: 'retry', system: 'assignar', connection: this.#connection, operation: operationOf(spec), attempt: retries, delayMs: delay, reason: err.kind });
         await this.#sleep(delay, spec.signal);
       }
     }
@@ -197,6 +220,8 @@ export class AssignarTransport {
     const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
     if (spec.body !== undefined) headers['content-type'] = 'application/json';
     this.#counters.requests++;
+    const sentAt = performance.now();
+    const event = { type: 'request' as const, system: 'assignar' as const, connection: this.#connection, operation: operationOf(spec) };
     let status: number;
     let resHeaders: ApiResponse['headers'];
     let text: string;
@@ -214,6 +239,7 @@ export class AssignarTransport {
     } catch (err) {
       if (spec.signal?.aborted) throw abortReason(spec.signal);
       const mapped = errorFromTransport(err, { method: spec.method, path: spec.path, idempotent, timedOut, timeoutMs });
+      this.#events.emit({ ...event, outcome: 'error', errorCode: mapped?.kind ?? 'transport', durationMs: Math.round(performance.now() - sentAt) });
       if (mapped) {
         this.#counters.networkErrors++;
         throw mapped;
@@ -225,6 +251,8 @@ export class AssignarTransport {
     }
     if (status === 429) this.#counters.http429++;
     if (status >= 500) this.#counters.http5xx++;
+    const ok = status >= 200 && status < 300;
+    this.#events.emit({ ...event, outcome: ok ? 'ok' : 'error', status, ...(ok ? {} : { errorCode: `http_${status}` }), durationMs: Math.round(performance.now() - sentAt) });
     let json: unknown;
     if (text !== '') {
       try {
@@ -258,4 +286,9 @@ function effectiveStatus(res: ApiResponse): number {
     if (typeof s === 'number' && Number.isInteger(s) && s >= 400 && s < 600) return s;
   }
   return res.status;
+}
+
+/** The operation an event names: the method and the path with its ids left out (`PUT /users/{id}`). */
+function operationOf(spec: SendSpec): string {
+  return `${spec.method} ${spec.path.replace(/\/\d+(?=\/|$)/g, '/{id}')}`;
 }

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerConsoleCommand } from './commands/console';
 import { registerDevCommand } from './commands/dev';
 import { registerPreflightCommand } from './commands/preflight';
 import { registerLinksCommand } from './commands/links';
@@ -7,6 +8,7 @@ import { registerRunCommands } from './commands/run-workflow';
 import { registerSandboxCommand } from './commands/sandbox';
 import { registerSchedulesCommand } from './commands/schedules';
 import { registerTrueupCommand } from './commands/trueup';
+import { registerUsageCommand } from './commands/usage';
 import { registerWorkerCommand } from './commands/worker';
 
 /** Builds the command tree; each sub-command lives in its own file under src/cli/commands/. */
@@ -25,5 +27,7 @@ export async function main(argv: string[]): Promise<void> {
   registerReportCommand(program);
   registerLinksCommand(program);
   registerTrueupCommand(program);
+  registerUsageCommand(program);
+  registerConsoleCommand(program);
   await program.parseAsync(argv);
 }

@@ -1,7 +1,8 @@
-import { ASSIGNAR_SANDBOX_CREDENTIALS, SAGE_SANDBOX_CREDENTIALS, SANDBOX_DEFAULT_PORTS } from '../sandbox/demo-credentials';
+import { DEMO_ASSIGNAR_CREDENTIALS, DEMO_SAGE_CREDENTIALS, demoUrls } from './demo';
 
 /** The configuration used when no file is given: one connection `demo` on the local sandboxes. */
 export function embeddedDefaultConfig(): unknown {
+  const urls = demoUrls();
   return {
     connections: [
       {
@@ -9,18 +10,18 @@ export function embeddedDefaultConfig(): unknown {
         timeZone: 'America/Chicago',
         sandboxCredentials: true,
         sage: {
-          endpoint: `http://127.0.0.1:${SANDBOX_DEFAULT_PORTS.sage}/ia/xml/xmlgw.phtml`,
-          senderId: SAGE_SANDBOX_CREDENTIALS.senderId,
+          endpoint: urls.sageEndpoint,
+          senderId: DEMO_SAGE_CREDENTIALS.senderId,
           senderPassword: { env: 'SAGE_SENDER_PASSWORD' },
-          userId: SAGE_SANDBOX_CREDENTIALS.userId,
-          companyId: SAGE_SANDBOX_CREDENTIALS.companyId,
+          userId: DEMO_SAGE_CREDENTIALS.userId,
+          companyId: DEMO_SAGE_CREDENTIALS.companyId,
           userPassword: { env: 'SAGE_USER_PASSWORD' },
           userTimeZoneOffset: '-06:00',
         },
         assignar: {
-          apiBase: `http://127.0.0.1:${SANDBOX_DEFAULT_PORTS.assignar}/v2`,
-          tokenUrl: `http://127.0.0.1:${SANDBOX_DEFAULT_PORTS.assignar}/oauth2/token`,
-          clientId: ASSIGNAR_SANDBOX_CREDENTIALS.clientId,
+          apiBase: urls.assignarApiBase,
+          tokenUrl: urls.assignarTokenUrl,
+          clientId: DEMO_ASSIGNAR_CREDENTIALS.clientId,
           clientSecret: { env: 'ASSIGNAR_CLIENT_SECRET' },
           requestsPerSecond: 50,
         },

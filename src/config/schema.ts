@@ -40,6 +40,11 @@ export const SageConfigSchema = z
     maxRetries: z.int().min(0).max(20).default(6),
     /** Read AUDITHISTORY for deletions; when false (not permitted), a key reconciliation finds them. */
     auditHistory: z.boolean().default(true),
+    /**
+     * Sage Intacct bills API transactions by the month: preflight warns when the month's usage so far plus
+     * the configured schedules would exceed this, and `intacct-assignar usage` shows the projection.
+     */
+    monthlyTransactionBudget: z.int().positive().optional(),
   })
   .strict();
 export type SageConfig = z.infer<typeof SageConfigSchema>;
@@ -205,9 +210,21 @@ export const ConnectionConfigSchema = z
   .strict();
 export type ConnectionConfig = z.infer<typeof ConnectionConfigSchema>;
 
+/** A Slack-compatible incoming webhook (`{text, blocks}`), called once per event (src/notifications/). */
+export const NotificationsConfigSchema = z
+  .object({
+    /** The URL carries its own credential: name an environment variable ({ env: NAME }) rather than writing it here. */
+    webhookUrl: z.union([SecretRefSchema, z.url()]),
+    /** Which events are sent (default all). */
+    events: z.array(z.enum(['run-failed', 'records-failed', 'records-held', 'trueup-awaiting-approval'])).min(1).optional(),
+  })
+  .strict();
+export type NotificationsConfig = z.infer<typeof NotificationsConfigSchema>;
+
 export const ConfigFileSchema = z
   .object({
     connections: z.array(ConnectionConfigSchema).min(1),
+    notifications: NotificationsConfigSchema.optional(),
     ledger: z
       .object({
         /** SQLite file used when DATABASE_URL is not set. */

@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors';
-import { ASSIGNAR_SANDBOX_CREDENTIALS, SAGE_SANDBOX_CREDENTIALS } from '../sandbox/demo-credentials';
+import { DEMO_ASSIGNAR_CREDENTIALS, DEMO_SAGE_CREDENTIALS } from './demo';
 import type { ConnectionConfig, SecretRef } from './schema';
 
 /** Secret values of one connection. They live only in the worker's memory: never in payloads or logs. */
@@ -20,8 +20,8 @@ function resolve(ref: SecretRef, field: string, connection: ConnectionConfig, en
 
 export function resolveSecrets(connection: ConnectionConfig, env: NodeJS.ProcessEnv = process.env): ConnectionSecrets {
   return {
-    sageSenderPassword: resolve(connection.sage.senderPassword, 'sage.senderPassword', connection, env, SAGE_SANDBOX_CREDENTIALS.senderPassword),
-    sageUserPassword: resolve(connection.sage.userPassword, 'sage.userPassword', connection, env, SAGE_SANDBOX_CREDENTIALS.userPassword),
-    assignarClientSecret: resolve(connection.assignar.clientSecret, 'assignar.clientSecret', connection, env, ASSIGNAR_SANDBOX_CREDENTIALS.clientSecret),
+    sageSenderPassword: resolve(connection.sage.senderPassword, 'sage.senderPassword', connection, env, DEMO_SAGE_CREDENTIALS.senderPassword),
+    sageUserPassword: resolve(connection.sage.userPassword, 'sage.userPassword', connection, env, DEMO_SAGE_CREDENTIALS.userPassword),
+    assignarClientSecret: resolve(connection.assignar.clientSecret, 'assignar.clientSecret', connection, env, DEMO_ASSIGNAR_CREDENTIALS.clientSecret),
   };
 }

@@ -24,6 +24,9 @@ export type {
 } from './export-groups';
 export { EXPORT_LINE_KINDS } from './export-groups';
 export type { ExportCandidate, ExportCandidateInput } from './export-candidates';
+export type { ConsoleAction, ConsoleActionInput, ConsoleActionKind, ListConsoleActionsOptions } from './console-actions';
+export { CONSOLE_ACTIONS } from './console-actions';
+export type { SageUsageDay, SageUsageInput, NotificationClaim } from './sage-usage';
 export type {
   TrueupPlanItem,
   TrueupPlanItemInput,
@@ -54,3 +57,4 @@ export {
   type JsonObject,
   type Timestamp,
 } from './values';
+export type { QueueLease, QueueLeaseClaim } from './queue-leases';

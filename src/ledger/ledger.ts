@@ -16,6 +16,9 @@ import * as watermarks from './watermarks';
 import * as failing from './failing-records';
 import * as deactivations from './pending-deactivations';
 import * as leases from './writer-leases';
+import * as queueLeases from './queue-leases';
+import * as consoleActions from './console-actions';
+import * as usage from './sage-usage';
 
 export const DEFAULT_SQLITE_PATH = '.data/ledger.sqlite';
 
@@ -85,6 +88,11 @@ export interface Ledger {
   takeOverWriterLease(connection: string, fromRunId: string, to: leases.WriterLeaseInput): Promise<boolean>;
   releaseWriterLease(connection: string, runId: string): Promise<boolean>;
 
+  // Several workers, one poller per connection's API task queue (issue #11).
+  getQueueLease(connection: string): Promise<queueLeases.QueueLease | undefined>;
+  claimQueueLease(input: queueLeases.QueueLeaseClaim): Promise<{ held: boolean; lease: queueLeases.QueueLease }>;
+  releaseQueueLease(connection: string, holder: string): Promise<boolean>;
+
   // Timesheet export groups (issue 9): one row per Sage Intacct TIMESHEET, its timesheets, and the held timesheets.
   /** Records planned groups idempotently; every given group as stored now (an earlier plan's state, RECORDNO and attempts kept). */
   planExportGroups(plans: readonly exportGroups.ExportGroupPlan[]): Promise<exportGroups.ExportGroup[]>;
@@ -123,6 +131,18 @@ export interface Ledger {
   /** Compare-and-set to applied, verified or failed; how many changed. */
   markTrueupItems(connection: string, trueupId: string, itemIds: readonly string[], mark: trueup.TrueupItemMark): Promise<number>;
   trueupCounts(connection: string, trueupId: string): Promise<TrueupCounts>;
+
+  // The operator console's audit (issue 12): who did what, when.
+  recordConsoleAction(input: consoleActions.ConsoleActionInput): Promise<consoleActions.ConsoleAction>;
+  /** Newest first. */
+  listConsoleActions(connection: string, options: consoleActions.ListConsoleActionsOptions): Promise<consoleActions.ConsoleAction[]>;
+
+  // Observability (issue 11): metered Sage Intacct transactions per day, webhook events sent once.
+  addSageUsage(rows: readonly usage.SageUsageInput[]): Promise<void>;
+  listSageUsage(options: { fromDay: string; toDay: string; connection?: string }): Promise<usage.SageUsageDay[]>;
+  /** The event keys this caller is to send (those not claimed before). */
+  claimNotifications(claims: readonly usage.NotificationClaim[]): Promise<string[]>;
+  releaseNotifications(eventKeys: readonly string[]): Promise<void>;
 
   /** Names of the schema migrations applied to this database, in order. */
   appliedMigrations(): Promise<string[]>;
@@ -267,6 +287,15 @@ class LedgerImpl implements Ledger {
   async releaseWriterLease(connection: string, runId: string) {
     return leases.releaseWriterLease(this.#db, connection, runId);
   }
+  async getQueueLease(connection: string) {
+    return queueLeases.getQueueLease(this.#db, connection);
+  }
+  async claimQueueLease(input: queueLeases.QueueLeaseClaim) {
+    return queueLeases.claimQueueLease(this.#db, input);
+  }
+  async releaseQueueLease(connection: string, holder: string) {
+    return queueLeases.releaseQueueLease(this.#db, connection, holder);
+  }
 
   async planExportGroups(plans: readonly exportGroups.ExportGroupPlan[]) {
     return exportGroups.planExportGroups(this.#db, plans);
@@ -337,6 +366,26 @@ class LedgerImpl implements Ledger {
   }
   async trueupCounts(connection: string, trueupId: string) {
     return trueup.trueupCounts(this.#db, connection, trueupId);
+  }
+
+  async recordConsoleAction(input: consoleActions.ConsoleActionInput) {
+    return consoleActions.recordConsoleAction(this.#db, input);
+  }
+  async listConsoleActions(connection: string, options: consoleActions.ListConsoleActionsOptions) {
+    return consoleActions.listConsoleActions(this.#db, connection, options);
+  }
+
+  async addSageUsage(rows: readonly usage.SageUsageInput[]) {
+    return usage.addSageUsage(this.#db, rows);
+  }
+  async listSageUsage(options: { fromDay: string; toDay: string; connection?: string }) {
+    return usage.listSageUsage(this.#db, options);
+  }
+  async claimNotifications(claims: readonly usage.NotificationClaim[]) {
+    return usage.claimNotifications(this.#db, claims);
+  }
+  async releaseNotifications(eventKeys: readonly string[]) {
+    return usage.releaseNotifications(this.#db, eventKeys);
   }
 
   async appliedMigrations() {
@@ -424,7 +473,11 @@ export async function openLedger(options: OpenLedgerOptions = {}): Promise<Ledge
   return new LedgerImpl(await acquireSqlite(options.sqlitePath ?? DEFAULT_SQLITE_PATH));
 }
 
-/** The ledger options of the running service: DATABASE_URL when set, else the configured SQLite file. */
+/**
+ * The ledger options of the running service: DATABASE_URL when set (its tables in DATABASE_SCHEMA when that is
+ * set, else the connection's current schema), else the configured SQLite file.
+ */
 export function ledgerOptionsFromEnv(config: { ledger: { sqlitePath: string } }, env: NodeJS.ProcessEnv = process.env): OpenLedgerOptions {
-  return env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { sqlitePath: config.ledger.sqlitePath };
+  if (!env.DATABASE_URL) return { sqlitePath: config.ledger.sqlitePath };
+  return { databaseUrl: env.DATABASE_URL, ...(env.DATABASE_SCHEMA ? { schema: env.DATABASE_SCHEMA } : {}) };
 }

@@ -222,6 +222,45 @@ export interface WriterLeasesTable {
   acquired_at: string;
 }
 
+/** One action an operator took from the console, with who and when (migration 0009). */
+export interface ConsoleActionsTable {
+  action_id: string;
+  connection: string;
+  /** The operator token's name; `local` on a loopback address. */
+  who: string;
+  action: string;
+  /** JSON object: what was asked. */
+  details: string;
+  /** ok | failed */
+  result: string;
+  message: string | null;
+  at: string;
+}
+
+/** One row per connection: the worker process polling its API task queue (migration 0011). */
+export interface QueueLeasesTable {
+  connection: string;
+  holder: string;
+  acquired_at: string;
+  expires_at: string;
+}
+
+/** Sage Intacct API transactions per connection per UTC day (migration 0010). */
+export interface SageUsageTable {
+  connection: string;
+  day: string;
+  /** bigint: PostgreSQL returns it as a string. */
+  transactions: number | string;
+}
+
+/** Webhook events already sent, one row each (migration 0010). */
+export interface NotificationsSentTable {
+  event_key: string;
+  connection: string;
+  event: string;
+  sent_at: string;
+}
+
 export interface Database {
   links: LinksTable;
   failing_records: FailingRecordsTable;
@@ -235,4 +274,8 @@ export interface Database {
   export_candidates: ExportCandidatesTable;
   trueup_items: TrueupItemsTable;
   writer_leases: WriterLeasesTable;
+  queue_leases: QueueLeasesTable;
+  console_actions: ConsoleActionsTable;
+  sage_usage: SageUsageTable;
+  notifications_sent: NotificationsSentTable;
 }

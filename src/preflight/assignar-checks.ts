@@ -1,7 +1,7 @@
-import { heartbeat as activityHeartbeat } from '@temporalio/activity';
 import { AssignarAuthError, AssignarError, AssignarNotFoundError, type AssignarClient } from '../assignar';
 import type { ConnectionConfig } from '../config';
 import type { PreflightCheck, PreflightHalf } from '../contracts/preflight';
+import { defaultHeartbeat, errorText, plural } from './check-text';
 import { FIELD_WORKER_USER_TYPE_ID } from '../mapping';
 
 /**
@@ -51,22 +51,6 @@ interface Row {
   integration_id?: string | null;
   active?: boolean | null;
   user_type_id?: number | null;
-}
-
-function defaultHeartbeat(detail?: unknown): void {
-  try {
-    activityHeartbeat(detail);
-  } catch {
-    // Not inside an activity: nothing to tell.
-  }
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 function hasIntegrationId(row: Row): boolean {

@@ -1,28 +1,29 @@
-import { heartbeat as activityHeartbeat } from '@temporalio/activity';
 import type { ConnectionConfig, EntityKind } from '../config';
 import type { PreflightCheck, PreflightHalf } from '../contracts/preflight';
-import { readableId, scopeFilter, toSageQueryFilter } from '../mapping';
+import { scopeFilter, toSageQueryFilter } from '../mapping';
+import { SageAuthenticationError, SageError, SagePermissionError, type SageClient } from '../sage';
+import { defaultHeartbeat, errorText, plural } from './check-text';
 import {
-  and,
-  buildQuery,
-  equalTo,
-  greaterThan,
-  isNull,
-  lessThan,
-  or,
-  SageAuthenticationError,
-  SageError,
-  SagePermissionError,
-  toSageTimestamp,
-  validateRecords,
-  type SageClient,
-  type SageFilter,
-  type SageFunction,
-  type SageFunctionResult,
-  type SageRawRecord,
-} from '../sage';
-import { textOf } from '../sage/response';
+  ENTITY_OBJECT,
+  EXAMPLES,
+  failed,
+  field,
+  OBJECTS,
+  planBatch,
+  recordsOf,
+  runBatch,
+  scanEmployees,
+  STALE_OBJECTS,
+  STALE_YEARS,
+  totalCount,
+  type Batch,
+  type EmployeeScan,
+  type ObjectName,
+  type Planned,
+} from './sage-batch';
 import { timeZoneCheck } from './sage-time-zone';
+
+export { STALE_YEARS } from './sage-batch';
 
 /**
  * The Sage Intacct half of `preflight` (DESIGN.md §3; reference assignar-api.md §1.5–1.6).
@@ -43,11 +44,6 @@ import { timeZoneCheck } from './sage-time-zone';
  * run independently); a failed sign-in stops the half right there.
  */
 
-/** How far back "untouched" starts: active records not modified for this many years are flagged. */
-export const STALE_YEARS = 3;
-/** Example IDs listed per clean-up hint. */
-const EXAMPLES = 5;
-
 export interface SagePreflightOptions {
   /** The clock (the stale cut-off is `now − 3 years`). */
   now?: () => Date;
@@ -56,10 +52,6 @@ export interface SagePreflightOptions {
   /** Cancels the Sage Intacct calls (the activity's cancellation signal). */
   signal?: AbortSignal;
 }
-
-/** Sage Intacct objects the service reads or writes, in report order. */
-const OBJECTS = ['CUSTOMER', 'PROJECT', 'ITEM', 'ITEMGLGROUP', 'EMPLOYEE', 'TASK', 'STANDARDCOSTTYPE', 'TIMESHEET', 'AUDITHISTORY'] as const;
-type ObjectName = (typeof OBJECTS)[number];
 
 /** What each object is read for, and the role permission it needs (reference assignar-api.md §1.6). */
 const OBJECT_INFO: Record<ObjectName, { use: string; permission: string; note?: string }> = {
@@ -78,16 +70,6 @@ const OBJECT_INFO: Record<ObjectName, { use: string; permission: string; note?: 
   AUDITHISTORY: { use: 'finding deletions', permission: 'Company: Read Only (Audit trail: List, View)' },
 };
 
-const ENTITY_OBJECT: Record<EntityKind, ObjectName> = {
-  client: 'CUSTOMER',
-  project: 'PROJECT',
-  role: 'ITEM',
-  asset: 'ITEM',
-  costCode: 'STANDARDCOSTTYPE',
-  worker: 'EMPLOYEE',
-  workOrder: 'TASK',
-};
-
 const ENTITY_LABEL: Record<EntityKind, string> = {
   client: 'clients',
   project: 'projects',
@@ -98,96 +80,10 @@ const ENTITY_LABEL: Record<EntityKind, string> = {
   workOrder: 'work orders',
 };
 
-/** Objects checked for records untouched for years, with the entities whose scope decides "would come over". */
-const STALE_OBJECTS: ReadonlyArray<{ object: ObjectName; kinds: EntityKind[]; select: string[]; idOf: (r: SageRawRecord) => string }> = [
-  { object: 'CUSTOMER', kinds: ['client'], select: ['CUSTOMERID'], idOf: (r) => field(r, 'CUSTOMERID') },
-  { object: 'PROJECT', kinds: ['project'], select: ['PROJECTID'], idOf: (r) => field(r, 'PROJECTID') },
-  { object: 'ITEM', kinds: ['role', 'asset'], select: ['ITEMID'], idOf: (r) => field(r, 'ITEMID') },
-  { object: 'TASK', kinds: ['workOrder'], select: ['PROJECTID', 'TASKID'], idOf: (r) => readableId('workOrder', { PROJECTID: field(r, 'PROJECTID'), TASKID: field(r, 'TASKID') }) },
-  { object: 'STANDARDCOSTTYPE', kinds: ['costCode'], select: ['STANDARDCOSTTYPEID'], idOf: (r) => field(r, 'STANDARDCOSTTYPEID') },
-];
-
-const EMPLOYEE_SELECT = ['RECORDNO', 'EMPLOYEEID', 'STATUS', 'CONTACT.EMAIL1', 'WHENMODIFIED', 'WHENCREATED'];
-/** AUDITHISTORY is large in a real tenant: its readability probe looks at recent deletions only. */
-const AUDIT_PROBE_DAYS = 7;
-
-function field(record: SageRawRecord, name: string): string {
-  return (textOf(record[name]) ?? '').trim();
-}
-
-function defaultHeartbeat(detail?: unknown): void {
-  try {
-    activityHeartbeat(detail);
-  } catch {
-    // Not inside an activity (a test or a script): nothing to tell.
-  }
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 function examples(ids: readonly string[], total: number): string {
   const shown = ids.slice(0, EXAMPLES).map((id) => id || '(no ID)');
   if (shown.length === 0) return '';
   return `e.g. ${shown.join(', ')}${total > shown.length ? ', …' : ''}`;
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
-/** One planned `query` of the batch request, and what came back. */
-interface Planned {
-  key: string;
-  object: ObjectName;
-  fn: SageFunction;
-  result?: SageFunctionResult;
-  error?: unknown;
-}
-
-function totalCount(p: Planned | undefined): number | undefined {
-  const raw = p?.result?.data?.attributes.totalcount;
-  return raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : undefined;
-}
-
-function recordsOf(p: Planned | undefined): SageRawRecord[] {
-  return p?.result?.data?.records ?? [];
-}
-
-function failed(p: Planned | undefined): unknown {
-  return p?.error;
-}
-
-/**
- * Runs the planned queries in one request. A function refused for a passing reason (rate limit,
- * off-line, session) is sent again alone, where the client backs off and retries it.
- */
-async function runBatch(sage: SageClient, planned: Planned[], signal: AbortSignal | undefined): Promise<void> {
-  const results = await sage.execute(
-    planned.map((p) => p.fn),
-    { uniqueId: false, signal },
-  );
-  for (const [i, p] of planned.entries()) {
-    let r = results[i];
-    if (r.error?.retryable) {
-      try {
-        [r] = await sage.execute([p.fn], { uniqueId: false, signal });
-      } catch (err) {
-        p.error = err;
-        continue;
-      }
-    }
-    if (r.error) p.error = r.error;
-    else p.result = r;
-  }
-}
-
-/** One `query` alone in its request; throws the function's error. */
-async function queryAlone(sage: SageClient, fn: SageFunction, signal: AbortSignal | undefined): Promise<SageFunctionResult> {
-  const [r] = await sage.execute([fn], { uniqueId: false, signal });
-  if (r.error) throw r.error;
-  return r;
 }
 
 /** Which credential a refused sign-in points at, and what to do about it. Never echoes a secret. */
@@ -317,16 +213,6 @@ function permissionCheck(connection: ConnectionConfig, object: ObjectName, queri
   return { id, system: 'sage', status: 'ok', title: `${object} is readable (${info.use})` };
 }
 
-interface EmployeeScan {
-  total: number;
-  stale: string[];
-  staleCount: number;
-  noEmail: string[];
-  /** Normalised email → the employee IDs that share it. */
-  byEmail: Map<string, string[]>;
-  rejected: number;
-}
-
 /**
  * The Sage Intacct half of preflight: sign-in, object permissions, the item GL groups, active-record counts per
  * entity, and clean-up hints. Every problem is a check with what to do; nothing here throws for a Sage
@@ -337,7 +223,6 @@ export async function sagePreflightChecks(connection: ConnectionConfig, sage: Sa
   const now = (options.now ?? (() => new Date()))();
   const checks: PreflightCheck[] = [];
   const counts: Record<string, number> = {};
-  const s = connection.sage;
 
   // 1. Sign-in: the sender and the web-services user. Nothing else is worth asking when it fails.
   try {
@@ -346,86 +231,22 @@ export async function sagePreflightChecks(connection: ConnectionConfig, sage: Sa
     checks.push(authFailure(connection, err));
     return { checks, counts };
   }
-  checks.push({
-    id: 'sage.auth',
-    system: 'sage',
-    status: 'ok',
-    title: 'Sage Intacct sender and web-services user sign in',
-    detail: `sender ${s.senderId}, user ${s.userId}, company ${s.companyId}${s.entityId ? `, entity ${s.entityId}` : ''}`,
-  });
+  checks.push(signedIn(connection));
   heartbeat({ step: 'sage signed in' });
 
   // The offset every timestamp below is written in; unknown stops here, since each query would be off.
-  const zone = timeZoneCheck(connection, sage);
-  checks.push(zone);
+  checks.push(timeZoneCheck(connection, sage));
   const offset = sage.userTimeZoneOffset();
   if (offset === undefined) return { checks, counts };
 
   // 2. One request with every count, existence and clean-up query (the functions run independently).
-  const enabled = (kind: EntityKind) => connection.entities[kind].enabled;
-  const scope = (kind: EntityKind): SageFilter | undefined => toSageQueryFilter(scopeFilter(kind, connection)) as SageFilter | undefined;
-  /** The scope, restricted to active records (status `all` brings inactive ones too, which are harmless). */
-  const activeScope = (kind: EntityKind): SageFilter | undefined =>
-    connection.entities[kind].status === 'active' ? scope(kind) : and(scope(kind), equalTo('STATUS', 'active'));
   const cutoff = new Date(now);
   cutoff.setUTCFullYear(cutoff.getUTCFullYear() - STALE_YEARS);
-  const cutoffText = toSageTimestamp(cutoff, offset);
-  const staleCondition = or(lessThan('WHENMODIFIED', cutoffText), and(isNull('WHENMODIFIED'), lessThan('WHENCREATED', cutoffText)));
-
-  const planned: Planned[] = [];
-  const plan = (key: string, object: ObjectName, fn: SageFunction) => planned.push({ key, object, fn });
-  const byKey = (key: string) => planned.find((p) => p.key === key);
-
-  for (const kind of ['client', 'project', 'role', 'asset', 'costCode', 'workOrder'] as const) {
-    if (enabled(kind)) plan(`count.${kind}`, ENTITY_OBJECT[kind], buildQuery({ object: ENTITY_OBJECT[kind], select: ['RECORDNO'], filter: scope(kind), pageSize: 1 }));
-  }
-  const itemsUsed = enabled('role') || enabled('asset');
-  if (itemsUsed) plan('glgroups', 'ITEMGLGROUP', buildQuery({ object: 'ITEMGLGROUP', select: ['NAME'], orderBy: [{ field: 'NAME' }], pageSize: 2000 }));
-  plan('timesheets', 'TIMESHEET', buildQuery({ object: 'TIMESHEET', select: ['RECORDNO'], pageSize: 1 }));
-  if (s.auditHistory) {
-    const since = toSageTimestamp(now.getTime() - AUDIT_PROBE_DAYS * 86_400_000, offset);
-    plan('audit', 'AUDITHISTORY', buildQuery({ object: 'AUDITHISTORY', select: ['RECORDNO'], filter: and(equalTo('ACCESSMODE', 'D'), greaterThan('ACCESSTIME', since)), pageSize: 1 }));
-  }
-  for (const st of STALE_OBJECTS) {
-    const kinds = st.kinds.filter(enabled);
-    if (kinds.length === 0) continue;
-    plan(
-      `stale.${st.object}`,
-      st.object,
-      buildQuery({
-        object: st.object,
-        select: st.select,
-        filter: and(or(...kinds.map(activeScope)), staleCondition),
-        orderBy: [{ field: 'WHENMODIFIED' }, { field: 'RECORDNO' }],
-        pageSize: EXAMPLES,
-      }),
-    );
-  }
-  if (itemsUsed) {
-    plan('nogroup', 'ITEM', buildQuery({ object: 'ITEM', select: ['ITEMID'], filter: and(equalTo('STATUS', 'active'), isNull('GLGROUP')), orderBy: [{ field: 'ITEMID' }], pageSize: EXAMPLES }));
-  }
-  const workerScope = scope('worker');
-  const employeePage = (after?: string) =>
-    buildQuery({
-      object: 'EMPLOYEE',
-      select: EMPLOYEE_SELECT,
-      filter: and(workerScope, after !== undefined && greaterThan('RECORDNO', after)),
-      orderBy: [{ field: 'RECORDNO' }],
-      pageSize: s.pageSize,
-    });
-  if (enabled('worker')) plan('employees', 'EMPLOYEE', employeePage());
-
+  const batch = planBatch(connection, now, cutoff, offset);
   try {
-    await runBatch(sage, planned, options.signal);
+    await runBatch(sage, batch.planned, options.signal);
   } catch (err) {
-    checks.push({
-      id: 'sage.read',
-      system: 'sage',
-      status: 'fail',
-      title: 'Sage Intacct answers queries',
-      detail: `The sign-in worked but the queries failed: ${errorText(err)}`,
-      action: 'Run preflight again; if it keeps failing, check the Sage Intacct status page and the network path from the worker.',
-    });
+    checks.push(queryFailure(err));
     return { checks, counts };
   }
   heartbeat({ step: 'sage queries' });
@@ -433,10 +254,10 @@ export async function sagePreflightChecks(connection: ConnectionConfig, sage: Sa
   // 3. The in-scope employees, page by page (the first page came with the batch).
   let scan: EmployeeScan | undefined;
   let scanError: unknown;
-  const firstEmployees = byKey('employees');
+  const firstEmployees = batch.byKey('employees');
   if (firstEmployees?.result) {
     try {
-      scan = await scanEmployees(sage, connection, firstEmployees.result, employeePage, cutoff.toISOString(), { heartbeat, offset, signal: options.signal });
+      scan = await scanEmployees(sage, connection, firstEmployees.result, batch.employeePage, cutoff.toISOString(), { heartbeat, offset, signal: options.signal });
     } catch (err) {
       scanError = err;
     }
@@ -444,185 +265,178 @@ export async function sagePreflightChecks(connection: ConnectionConfig, sage: Sa
 
   // 4. Object permissions, in report order.
   for (const object of OBJECTS) {
-    const queries = planned.filter((p) => p.object === object);
-    if (queries.length === 0) continue;
-    checks.push(permissionCheck(connection, object, queries, totalCount(byKey('timesheets'))));
+    const queries = batch.planned.filter((p) => p.object === object);
+    if (queries.length > 0) checks.push(permissionCheck(connection, object, queries, totalCount(batch.byKey('timesheets'))));
   }
-  if (scanError) {
-    checks.push({
-      id: 'sage.scan.EMPLOYEE',
-      system: 'sage',
-      status: 'fail',
-      title: 'Reading the active employees failed part-way',
-      detail: errorText(scanError),
-      action: 'Run preflight again; if it keeps failing, check the Sage Intacct status page.',
-    });
-  }
+  if (scanError) checks.push(scanFailure(scanError));
 
   // 5. Item GL groups.
-  const glGroups = byKey('glgroups');
-  const groupNames = recordsOf(glGroups).map((r) => field(r, 'NAME'));
-  for (const [kind, label, configKey] of [
-    ['role', 'Labor', 'labor'],
-    ['asset', 'Equipment', 'equipment'],
-  ] as const) {
-    if (!enabled(kind)) continue;
-    const name = connection.glGroups[configKey];
-    const itemCount = totalCount(byKey(`count.${kind}`));
-    checks.push(glGroupCheck({ label, name, configKey, kind, glGroups, groupNames, itemCount }));
-  }
+  checks.push(...glGroupChecks(connection, batch));
 
   // 6. Counts of active records each entity would bring over; an entity with nothing to bring is worth a look.
   for (const kind of ['client', 'project', 'role', 'asset', 'costCode', 'worker', 'workOrder'] as const) {
-    if (!enabled(kind)) continue;
-    const object = ENTITY_OBJECT[kind];
-    const q = kind === 'worker' ? firstEmployees : byKey(`count.${kind}`);
+    if (!connection.entities[kind].enabled) continue;
+    const q = kind === 'worker' ? firstEmployees : batch.byKey(`count.${kind}`);
     const n = kind === 'worker' ? scan?.total : totalCount(q);
-    if (n !== undefined) {
-      counts[kind] = n;
-      if (n === 0) {
-        checks.push({
-          id: `sage.scope.${kind}`,
-          system: 'sage',
-          status: 'warn',
-          title: `No ${object} records in scope: no ${ENTITY_LABEL[kind]} would be brought over`,
-          detail: `Scope: ${describeScope(kind, connection)}.`,
-          action:
-            kind === 'role' || kind === 'asset'
-              ? `Assign the ${kind === 'role' ? 'labor' : 'equipment'} items to item GL group "${connection.glGroups[kind === 'role' ? 'labor' : 'equipment']}" (Inventory Control > Items), or set glGroups.${kind === 'role' ? 'labor' : 'equipment'} to the group that holds them.`
-              : `If ${ENTITY_LABEL[kind]} are expected, check entities.${kind} in the configuration (status, filters) against the ${object} records in Sage Intacct.`,
-        });
-      }
-      continue;
-    }
-    const err = failed(q);
-    if (err && !(err instanceof SagePermissionError) && planned.some((p) => p.object === object && p !== q && p.result)) {
-      // The object is readable but this entity's filter was refused: the configured conditions are wrong.
-      checks.push({
-        id: `sage.scope.${kind}`,
-        system: 'sage',
-        status: 'fail',
-        title: `Sage Intacct refused the ${ENTITY_LABEL[kind]} filter`,
-        detail: `Scope: ${describeScope(kind, connection)}. ${errorText(err)}`,
-        action: `Fix entities.${kind}${kind === 'worker' ? ' (departmentIds, employeeTypes, locationIds, filter)' : '.filter'} in the configuration: every field must be a ${object} field that query accepts.`,
-      });
-    }
+    if (n !== undefined) counts[kind] = n;
+    const check = n !== undefined ? emptyScopeCheck(connection, kind, n) : refusedScopeCheck(connection, kind, q, batch);
+    if (check) checks.push(check);
   }
 
   // 7. Clean-up hints (Assignar's prerequisite article: set old records inactive before go-live).
   for (const st of STALE_OBJECTS) {
-    const q = byKey(`stale.${st.object}`);
+    const q = batch.byKey(`stale.${st.object}`);
     const n = totalCount(q);
-    if (!q || n === undefined || n === 0) continue;
-    checks.push(staleCheck(st.object, n, recordsOf(q).map(st.idOf), cutoff));
+    if (q && n) checks.push(staleCheck(st.object, n, recordsOf(q).map(st.idOf), cutoff));
   }
   if (scan && scan.staleCount > 0) checks.push(staleCheck('EMPLOYEE', scan.staleCount, scan.stale, cutoff));
-  const noGroup = byKey('nogroup');
-  const noGroupCount = totalCount(noGroup);
-  if (noGroupCount) {
-    checks.push({
-      id: 'sage.cleanup.ITEM.noGlGroup',
-      system: 'sage',
-      status: 'warn',
-      title: `${plural(noGroupCount, 'active item is', 'active items are')} in no item GL group`,
-      detail:
-        `They become neither roles (group "${connection.glGroups.labor}") nor assets (group "${connection.glGroups.equipment}"): ` +
-        `${examples(recordsOf(noGroup).map((r) => field(r, 'ITEMID')), noGroupCount)}.`,
-      action: `Assign each to item GL group "${connection.glGroups.labor}", "${connection.glGroups.equipment}" or another group (Inventory Control > Items), or make it inactive.`,
-    });
-  }
+  const noGroup = noGlGroupCheck(connection, batch.byKey('nogroup'));
+  if (noGroup) checks.push(noGroup);
   if (scan) {
-    if (scan.noEmail.length > 0) {
-      const n = scan.noEmail.length;
-      checks.push({
-        id: 'sage.cleanup.EMPLOYEE.noEmail',
-        system: 'sage',
-        status: 'warn',
-        title: `${plural(n, 'active employee has', 'active employees have')} no email`,
-        detail:
-          `Their workers are created in Assignar without email (no mobile app sign-in), with a placeholder username: ` +
-          `${examples(scan.noEmail, n)}.`,
-        action: "Enter each employee's primary email on their contact in Sage Intacct (Company > Employees), or accept workers without app access.",
-      });
-    }
-    const shared = [...scan.byEmail.values()].filter((ids) => ids.length > 1);
-    if (shared.length > 0) {
-      const people = shared.reduce((sum, ids) => sum + ids.length, 0);
-      const groups = shared.slice(0, EXAMPLES).map((ids) => ids.slice(0, 4).join(' = ') + (ids.length > 4 ? ' = …' : ''));
-      checks.push({
-        id: 'sage.cleanup.EMPLOYEE.duplicateEmail',
-        system: 'sage',
-        status: 'warn',
-        title: `${plural(shared.length, 'email address is', 'email addresses are')} shared by ${people} active employees`,
-        detail:
-          `Assignar allows one active worker per email, so all but one employee of each group would fail to sync. ` +
-          `Employees sharing an email: ${groups.join('; ')}${shared.length > EXAMPLES ? '; …' : ''}.`,
-        action: "Give each employee their own primary email on their contact in Sage Intacct (Company > Employees), or clear the shared one.",
-      });
-    }
-    if (scan.rejected > 0) {
-      checks.push({
-        id: 'sage.cleanup.EMPLOYEE.unreadable',
-        system: 'sage',
-        status: 'warn',
-        title: `${plural(scan.rejected, 'employee record', 'employee records')} could not be read`,
-        detail: 'Sage Intacct returned employee records the service cannot parse (for example a malformed timestamp); they would fail to sync.',
-        action: 'Look at the import report for these employees after the first import, or ask Sage Intacct support.',
-      });
-    }
+    for (const check of [noEmailCheck(scan), duplicateEmailCheck(scan), unreadableEmployeesCheck(scan)]) if (check) checks.push(check);
   }
 
   return { checks, counts };
 }
 
-async function scanEmployees(
-  sage: SageClient,
-  connection: ConnectionConfig,
-  first: SageFunctionResult,
-  page: (after?: string) => SageFunction,
-  cutoffIso: string,
-  how: { heartbeat: (detail?: unknown) => void; offset: string; signal: AbortSignal | undefined },
-): Promise<EmployeeScan> {
-  const { heartbeat, offset } = how;
-  const scan: EmployeeScan = { total: 0, stale: [], staleCount: 0, noEmail: [], byEmail: new Map(), rejected: 0 };
-  let result = first;
-  let pages = 0;
-  for (;;) {
-    const data = result.data ?? { attributes: {}, records: [] };
-    if (pages === 0) {
-      const total = data.attributes.totalcount;
-      scan.total = total !== undefined && /^\d+$/.test(total) ? Number(total) : data.records.length;
-    }
-    pages++;
-    const { records, rejected } = validateRecords('EMPLOYEE', data.records, offset);
-    scan.rejected += rejected.length;
-    for (const e of records) {
-      // With entities.worker.status `all` inactive employees come over too (as inactive): the hints are about active ones.
-      if (e.STATUS !== undefined && e.STATUS !== 'active') continue;
-      const id = (e.EMPLOYEEID ?? '').trim();
-      const email = (e['CONTACT.EMAIL1'] ?? '').trim().toLowerCase();
-      if (email === '') scan.noEmail.push(id);
-      else {
-        const ids = scan.byEmail.get(email);
-        if (ids) ids.push(id);
-        else scan.byEmail.set(email, [id]);
-      }
-      const modified = e.WHENMODIFIED ?? null;
-      const created = e.WHENCREATED ?? null;
-      const stale = modified !== null ? modified < cutoffIso : created !== null && created < cutoffIso;
-      if (stale) {
-        scan.staleCount++;
-        if (scan.stale.length < EXAMPLES) scan.stale.push(id);
-      }
-    }
-    const remaining = data.attributes.numremaining;
-    const more = remaining !== undefined ? Number(remaining) > 0 : data.records.length >= connection.sage.pageSize;
-    const last = data.records.length > 0 ? field(data.records[data.records.length - 1], 'RECORDNO') : '';
-    if (!more || !/^\d+$/.test(last)) break;
-    heartbeat({ step: 'sage employees', pages });
-    result = await queryAlone(sage, page(last), how.signal);
+function signedIn(connection: ConnectionConfig): PreflightCheck {
+  const s = connection.sage;
+  return {
+    id: 'sage.auth',
+    system: 'sage',
+    status: 'ok',
+    title: 'Sage Intacct sender and web-services user sign in',
+    detail: `sender ${s.senderId}, user ${s.userId}, company ${s.companyId}${s.entityId ? `, entity ${s.entityId}` : ''}`,
+  };
+}
+
+function queryFailure(err: unknown): PreflightCheck {
+  return {
+    id: 'sage.read',
+    system: 'sage',
+    status: 'fail',
+    title: 'Sage Intacct answers queries',
+    detail: `The sign-in worked but the queries failed: ${errorText(err)}`,
+    action: 'Run preflight again; if it keeps failing, check the Sage Intacct status page and the network path from the worker.',
+  };
+}
+
+function scanFailure(err: unknown): PreflightCheck {
+  return {
+    id: 'sage.scan.EMPLOYEE',
+    system: 'sage',
+    status: 'fail',
+    title: 'Reading the active employees failed part-way',
+    detail: errorText(err),
+    action: 'Run preflight again; if it keeps failing, check the Sage Intacct status page.',
+  };
+}
+
+function glGroupChecks(connection: ConnectionConfig, batch: Batch): PreflightCheck[] {
+  const glGroups = batch.byKey('glgroups');
+  const groupNames = recordsOf(glGroups).map((r) => field(r, 'NAME'));
+  const out: PreflightCheck[] = [];
+  for (const [kind, label, configKey] of [
+    ['role', 'Labor', 'labor'],
+    ['asset', 'Equipment', 'equipment'],
+  ] as const) {
+    if (!connection.entities[kind].enabled) continue;
+    const name = connection.glGroups[configKey];
+    const itemCount = totalCount(batch.byKey(`count.${kind}`));
+    out.push(glGroupCheck({ label, name, configKey, kind, glGroups, groupNames, itemCount }));
   }
-  return scan;
+  return out;
+}
+
+/** An enabled entity with nothing in scope is worth a look. */
+function emptyScopeCheck(connection: ConnectionConfig, kind: EntityKind, n: number): PreflightCheck | undefined {
+  if (n !== 0) return undefined;
+  const object = ENTITY_OBJECT[kind];
+  return {
+    id: `sage.scope.${kind}`,
+    system: 'sage',
+    status: 'warn',
+    title: `No ${object} records in scope: no ${ENTITY_LABEL[kind]} would be brought over`,
+    detail: `Scope: ${describeScope(kind, connection)}.`,
+    action:
+      kind === 'role' || kind === 'asset'
+        ? `Assign the ${kind === 'role' ? 'labor' : 'equipment'} items to item GL group "${connection.glGroups[kind === 'role' ? 'labor' : 'equipment']}" (Inventory Control > Items), or set glGroups.${kind === 'role' ? 'labor' : 'equipment'} to the group that holds them.`
+        : `If ${ENTITY_LABEL[kind]} are expected, check entities.${kind} in the configuration (status, filters) against the ${object} records in Sage Intacct.`,
+  };
+}
+
+/** The object is readable but this entity's filter was refused: the configured conditions are wrong. */
+function refusedScopeCheck(connection: ConnectionConfig, kind: EntityKind, q: Planned | undefined, batch: Batch): PreflightCheck | undefined {
+  const object = ENTITY_OBJECT[kind];
+  const err = failed(q);
+  if (!err || err instanceof SagePermissionError || !batch.planned.some((p) => p.object === object && p !== q && p.result)) return undefined;
+  return {
+    id: `sage.scope.${kind}`,
+    system: 'sage',
+    status: 'fail',
+    title: `Sage Intacct refused the ${ENTITY_LABEL[kind]} filter`,
+    detail: `Scope: ${describeScope(kind, connection)}. ${errorText(err)}`,
+    action: `Fix entities.${kind}${kind === 'worker' ? ' (departmentIds, employeeTypes, locationIds, filter)' : '.filter'} in the configuration: every field must be a ${object} field that query accepts.`,
+  };
+}
+
+function noGlGroupCheck(connection: ConnectionConfig, noGroup: Planned | undefined): PreflightCheck | undefined {
+  const n = totalCount(noGroup);
+  if (!n) return undefined;
+  return {
+    id: 'sage.cleanup.ITEM.noGlGroup',
+    system: 'sage',
+    status: 'warn',
+    title: `${plural(n, 'active item is', 'active items are')} in no item GL group`,
+    detail:
+      `They become neither roles (group "${connection.glGroups.labor}") nor assets (group "${connection.glGroups.equipment}"): ` +
+      `${examples(recordsOf(noGroup).map((r) => field(r, 'ITEMID')), n)}.`,
+    action: `Assign each to item GL group "${connection.glGroups.labor}", "${connection.glGroups.equipment}" or another group (Inventory Control > Items), or make it inactive.`,
+  };
+}
+
+function noEmailCheck(scan: EmployeeScan): PreflightCheck | undefined {
+  const n = scan.noEmail.length;
+  if (n === 0) return undefined;
+  return {
+    id: 'sage.cleanup.EMPLOYEE.noEmail',
+    system: 'sage',
+    status: 'warn',
+    title: `${plural(n, 'active employee has', 'active employees have')} no email`,
+    detail:
+      `Their workers are created in Assignar without email (no mobile app sign-in), with a placeholder username: ` +
+      `${examples(scan.noEmail, n)}.`,
+    action: "Enter each employee's primary email on their contact in Sage Intacct (Company > Employees), or accept workers without app access.",
+  };
+}
+
+function duplicateEmailCheck(scan: EmployeeScan): PreflightCheck | undefined {
+  const shared = [...scan.byEmail.values()].filter((ids) => ids.length > 1);
+  if (shared.length === 0) return undefined;
+  const people = shared.reduce((sum, ids) => sum + ids.length, 0);
+  const groups = shared.slice(0, EXAMPLES).map((ids) => ids.slice(0, 4).join(' = ') + (ids.length > 4 ? ' = …' : ''));
+  return {
+    id: 'sage.cleanup.EMPLOYEE.duplicateEmail',
+    system: 'sage',
+    status: 'warn',
+    title: `${plural(shared.length, 'email address is', 'email addresses are')} shared by ${people} active employees`,
+    detail:
+      `Assignar allows one active worker per email, so all but one employee of each group would fail to sync. ` +
+      `Employees sharing an email: ${groups.join('; ')}${shared.length > EXAMPLES ? '; …' : ''}.`,
+    action: "Give each employee their own primary email on their contact in Sage Intacct (Company > Employees), or clear the shared one.",
+  };
+}
+
+function unreadableEmployeesCheck(scan: EmployeeScan): PreflightCheck | undefined {
+  if (scan.rejected === 0) return undefined;
+  return {
+    id: 'sage.cleanup.EMPLOYEE.unreadable',
+    system: 'sage',
+    status: 'warn',
+    title: `${plural(scan.rejected, 'employee record', 'employee records')} could not be read`,
+    detail: 'Sage Intacct returned employee records the service cannot parse (for example a malformed timestamp); they would fail to sync.',
+    action: 'Look at the import report for these employees after the first import, or ask Sage Intacct support.',
+  };
 }
 
 function staleCheck(object: ObjectName, n: number, ids: string[], cutoff: Date): PreflightCheck {

@@ -1,3 +1,4 @@
+import { parseRetryAfter } from '../http/backoff';
 import type { SageError, SageErrorDetail } from './errors';
 import {
   SageAlreadyDoneError,
@@ -125,13 +126,10 @@ export function resultError(result: ParsedResult, redact?: Redact): SageError | 
   return classifyErrors('result', errors, { functionName: result.functionName, controlId: result.controlId, status: result.status, redact });
 }
 
-function parseRetryAfter(value: string | string[] | undefined): number | undefined {
-  const v = Array.isArray(value) ? value[0] : value;
-  if (v === undefined) return undefined;
-  const seconds = Number(v);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds;
-  const date = Date.parse(v);
-  return Number.isNaN(date) ? undefined : Math.max(0, (date - Date.now()) / 1000);
+
+function retryAfterSeconds(value: string | string[] | undefined): number | undefined {
+  const ms = parseRetryAfter(value, Date.now());
+  return ms === undefined ? undefined : ms / 1000;
 }
 
 /** Error details from a non-2xx body, when it happens to be a gateway XML response. */
@@ -153,7 +151,7 @@ export function classifyHttpStatus(status: number, headers: Record<string, strin
   const detail = errors.length > 0 ? `: ${formatErrors(errors)}` : '';
   const init = { level: 'http' as const, errors, httpStatus: status };
   if (status === 429) {
-    return new SageRateLimitError(`Sage Intacct rate limit (HTTP 429)${detail}`, { ...init, retryAfterSeconds: parseRetryAfter(headers['retry-after']) });
+    return new SageRateLimitError(`Sage Intacct rate limit (HTTP 429)${detail}`, { ...init, retryAfterSeconds: retryAfterSeconds(headers['retry-after']) });
   }
   if (status >= 500) return new SageTransientError(`Sage Intacct HTTP ${status}${detail}`, { ...init, kind: 'http-5xx' });
   if (status === 408) return new SageTransientError(`Sage Intacct HTTP 408 (request timeout)${detail}`, { ...init, kind: 'timeout' });

@@ -70,29 +70,3 @@ export function toSageTimestamp(value: Date | string | number, userOffset: strin
     `${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}`
   );
 }
-
-/**
- * A calendar date → `MM/DD/YYYY`. Strings must be `YYYY-MM-DD` (a local date such as a timesheet's
- * ENTRYDATE — no time-zone arithmetic happens); a Date is taken by its UTC calendar day.
- */
-export function toSageDate(value: Date | string): string {
-  if (typeof value === 'string') {
-    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-    if (!m || Number.isNaN(wallClockMs(Number(m[1]), Number(m[2]), Number(m[3]), 0, 0, 0))) {
-      throw new ValidationError(`Invalid date ${JSON.stringify(value)} (expected YYYY-MM-DD)`);
-    }
-    return `${m[2]}/${m[3]}/${m[1]}`;
-  }
-  const d = toDate(value, 'date');
-  return `${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())}/${pad(d.getUTCFullYear(), 4)}`;
-}
-
-/** `MM/DD/YYYY` → `YYYY-MM-DD`; null when empty. Throws ValidationError on anything else. */
-export function sageDateToIsoDate(value: string | null | undefined): string | null {
-  if (value === null || value === undefined || value.trim() === '') return null;
-  const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(value.trim());
-  if (!m || Number.isNaN(wallClockMs(Number(m[3]), Number(m[1]), Number(m[2]), 0, 0, 0))) {
-    throw new ValidationError(`Invalid Sage Intacct date ${JSON.stringify(value)} (expected MM/DD/YYYY)`);
-  }
-  return `${m[3]}-${pad(Number(m[1]))}-${pad(Number(m[2]))}`;
-}

@@ -74,8 +74,7 @@ function explaining(results: readonly SageFunctionResult[]): Error | undefined {
  *   contact is left behind that a later attempt would trip over;
  * - exactly once: the client's own resend after a lost response carries the same controlids, and Sage
  *   Intacct refuses functions that already ran. That surfaces as SageAlreadyDoneError (the controlids
- *   were used by a committed transaction: the employee exists) — look it up by its EMPLOYEEID, as
- *   `createTimesheet`'s callers do by EMPLOYEEID + BEGINDATE.
+ *   were used by a committed transaction: the employee exists) — look it up by its EMPLOYEEID.
  * With `contactExists` only the employee function is sent. A business refusal throws SageBusinessError
  * (a record's problem, not the connection's); invalid input throws ValidationError before anything is sent.
  */

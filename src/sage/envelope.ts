@@ -9,6 +9,11 @@ export interface SageFunction {
   readonly xml: string;
   /** create / update / delete: requests holding one default to `uniqueid=true`. */
   readonly write: boolean;
+  /**
+   * API transactions Sage Intacct bills when the function succeeds (reference §5): each record written 1,
+   * each query or read 1, a sign-in or lookup nothing. Undefined counts as 1.
+   */
+  readonly metered?: number;
 }
 
 export interface SageLogin {

@@ -1,4 +1,3 @@
-import type { FilterCondition } from '../config/schema';
 import { SageRequestError } from './errors';
 import { assertFieldName, el, textEl } from './xml';
 
@@ -113,35 +112,3 @@ export function filterToXml(filter: SageFilter): string {
 export function filterElement(filter: SageFilter | undefined): string {
   return filter ? el('filter', filterToXml(filter)) : '';
 }
-
-const CONFIG_OPS = {
-  eq: 'equalto',
-  ne: 'notequalto',
-  lt: 'lessthan',
-  lte: 'lessthanorequalto',
-  gt: 'greaterthan',
-  gte: 'greaterthanorequalto',
-  like: 'like',
-  notlike: 'notlike',
-} as const satisfies Record<string, ComparisonOperator>;
-
-/** The operator-configured extra conditions (config `entities.*.filter`) as one AND filter. */
-export function fromConfigConditions(conditions: readonly FilterCondition[]): SageFilter | undefined {
-  return and(
-    ...conditions.map((c): SageFilter => {
-      switch (c.op) {
-        case 'in':
-          return inList(c.field, c.values ?? []);
-        case 'notin':
-          return notIn(c.field, c.values ?? []);
-        case 'isnull':
-          return isNull(c.field);
-        case 'isnotnull':
-          return isNotNull(c.field);
-        default:
-          return compare(CONFIG_OPS[c.op])(c.field, c.value ?? '');
-      }
-    }),
-  );
-}
-

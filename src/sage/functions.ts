@@ -12,14 +12,13 @@ import { assertFieldName, assertXmlName, el, emptyEl, textEl } from './xml';
  */
 
 export const QUERY_MAX_PAGE_SIZE = 2000;
-export const READ_BY_QUERY_MAX_PAGE_SIZE = 1000;
-/** Keys per `read`/`readByName`/`delete` function (the official SDK's cap; the server's is undocumented). */
+/** Keys per `read`/`delete` function (the official SDK's cap; the server's is undocumented). */
 export const MAX_KEYS_PER_FUNCTION = 100;
 
 const WRITE_FUNCTIONS = new Set(['create', 'update', 'delete']);
 
-function fn(name: string, body: string, controlId?: string): SageFunction {
-  return { name, controlId: assertControlId(controlId ?? randomUUID()), xml: body, write: WRITE_FUNCTIONS.has(name) };
+function fn(name: string, body: string, controlId?: string, metered = 1): SageFunction {
+  return { name, controlId: assertControlId(controlId ?? randomUUID()), xml: body, write: WRITE_FUNCTIONS.has(name), metered };
 }
 
 function objectName(object: string): string {
@@ -48,7 +47,7 @@ function keyList(keys: readonly string[], what: string): string {
 }
 
 export function buildGetAPISession(locationId?: string, controlId?: string): SageFunction {
-  return fn('getAPISession', el('getAPISession', locationId !== undefined ? textEl('locationid', locationId) : ''), controlId);
+  return fn('getAPISession', el('getAPISession', locationId !== undefined ? textEl('locationid', locationId) : ''), controlId, 0);
 }
 
 export interface SageOrder {
@@ -97,47 +96,14 @@ export function buildQuery(q: SageQuery, controlId?: string): SageFunction {
   return fn('query', body, controlId);
 }
 
-export interface SageReadByQuery {
-  object: string;
-  fields: readonly string[];
-  /** The legacy SQL-like condition; build values with `quoteQueryValue`. Empty string = all records. */
-  query: string;
-  /** 1–1000 (Sage default 100). */
-  pageSize?: number;
-}
-
-/** Legacy `readByQuery` (reference §3.1). The condition text is XML-escaped like any value. */
-export function buildReadByQuery(q: SageReadByQuery, controlId?: string): SageFunction {
-  const body = el(
-    'readByQuery',
-    textEl('object', objectName(q.object)),
-    textEl('fields', fieldList(q.fields).join(',')),
-    textEl('query', q.query),
-    textEl('pagesize', String(intInRange(q.pageSize ?? READ_BY_QUERY_MAX_PAGE_SIZE, 1, READ_BY_QUERY_MAX_PAGE_SIZE, 'pagesize'))),
-    textEl('returnFormat', 'xml'),
-  );
-  return fn('readByQuery', body, controlId);
-}
-
-export function buildReadMore(resultId: string, controlId?: string): SageFunction {
-  if (resultId === '') throw new SageRequestError('readMore needs a resultId', { level: 'client' });
-  return fn('readMore', el('readMore', textEl('resultId', resultId)), controlId);
-}
-
 /** `read` by RECORDNO keys. */
 export function buildRead(object: string, recordNos: readonly string[], fields: readonly string[], controlId?: string): SageFunction {
   const body = el('read', textEl('object', objectName(object)), textEl('keys', keyList(recordNos, 'read')), textEl('fields', fieldList(fields).join(',')));
   return fn('read', body, controlId);
 }
 
-/** `readByName` by the object's ID field (EMPLOYEEID, PROJECTID, …; NAME for ITEMGLGROUP). */
-export function buildReadByName(object: string, ids: readonly string[], fields: readonly string[], controlId?: string): SageFunction {
-  const body = el('readByName', textEl('object', objectName(object)), textEl('keys', keyList(ids, 'readByName')), textEl('fields', fieldList(fields).join(',')));
-  return fn('readByName', body, controlId);
-}
-
 export function buildLookup(object: string, controlId?: string): SageFunction {
-  return fn('lookup', el('lookup', textEl('object', objectName(object))), controlId);
+  return fn('lookup', el('lookup', textEl('object', objectName(object))), controlId, 0);
 }
 
 export type SageWritePrimitive = string | number | boolean;
@@ -168,16 +134,16 @@ export function recordXml(name: string, record: SageWriteRecord): string {
 /** Generic `create` of one or more records of one object. */
 export function buildCreate(object: string, records: readonly SageWriteRecord[], controlId?: string): SageFunction {
   if (records.length === 0) throw new SageRequestError('create needs at least one record', { level: 'client' });
-  return fn('create', el('create', ...records.map((r) => recordXml(objectName(object), r))), controlId);
+  return fn('create', el('create', ...records.map((r) => recordXml(objectName(object), r))), controlId, records.length);
 }
 
 /** Generic `update`: each record carries RECORDNO (or the object's ID field). */
 export function buildUpdate(object: string, records: readonly SageWriteRecord[], controlId?: string): SageFunction {
   if (records.length === 0) throw new SageRequestError('update needs at least one record', { level: 'client' });
-  return fn('update', el('update', ...records.map((r) => recordXml(objectName(object), r))), controlId);
+  return fn('update', el('update', ...records.map((r) => recordXml(objectName(object), r))), controlId, records.length);
 }
 
 /** Generic `delete` by RECORDNO keys. */
 export function buildDelete(object: string, recordNos: readonly string[], controlId?: string): SageFunction {
-  return fn('delete', el('delete', textEl('object', objectName(object)), textEl('keys', keyList(recordNos, 'delete'))), controlId);
+  return fn('delete', el('delete', textEl('object', objectName(object)), textEl('keys', keyList(recordNos, 'delete'))), controlId, recordNos.length);
 }

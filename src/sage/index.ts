@@ -8,8 +8,6 @@ export type {
   SagePage,
   SageQueryInput,
   SageQueryResult,
-  SageReadByQueryInput,
-  SageReadByQueryResult,
   SageSecrets,
   SageWriteOptions,
 } from './client';
@@ -35,7 +33,6 @@ export {
   between,
   equalTo,
   filterToXml,
-  fromConfigConditions,
   greaterThan,
   greaterThanOrEqualTo,
   inList,
@@ -58,16 +55,12 @@ export {
   buildLookup,
   buildQuery,
   buildRead,
-  buildReadByName,
-  buildReadByQuery,
-  buildReadMore,
   buildUpdate,
   recordXml,
   MAX_KEYS_PER_FUNCTION,
   QUERY_MAX_PAGE_SIZE,
-  READ_BY_QUERY_MAX_PAGE_SIZE,
 } from './functions';
-export type { SageOrder, SageQuery, SageReadByQuery, SageWritePrimitive, SageWriteRecord, SageWriteValue } from './functions';
+export type { SageOrder, SageQuery, SageWritePrimitive, SageWriteRecord, SageWriteValue } from './functions';
 export { buildRequest } from './envelope';
 export type { SageAuthentication, SageFunction, SageLogin, SageRequest } from './envelope';
 
@@ -76,11 +69,10 @@ export type { ParsedAuthentication, ParsedControl, ParsedData, ParsedResponse, P
 export { normaliseRecord, validateRecords, TIMESTAMP_FIELDS } from './records';
 export type { SageRecordFor, SageRejectedRecord, SageValidated } from './records';
 
-export { offsetOfTimestamp, parseUtcOffset, sageDateToIsoDate, sageTimestampToIso, toSageDate, toSageTimestamp } from './dates';
-export { escapeQueryValue, escapeXml, escapeXmlAttribute, quoteQueryValue } from './xml';
-export type { KeysetOptions, ModifiedKeysetOptions, SageCursor } from './paging';
-export { companyLimiter, resetCompanyLimiters, Semaphore } from './limiter';
-export { backoffDelayMs } from './backoff';
+export { offsetOfTimestamp, parseUtcOffset, sageTimestampToIso, toSageTimestamp } from './dates';
+export { escapeXml, escapeXmlAttribute } from './xml';
+export type { KeysetOptions, SageCursor } from './paging';
+export { companyLimiter, resetCompanyLimiters } from './limiter';
 
 export * from './objects';
 export { ContactCreateSchema, EmployeeCreateSchema, EmployeeWithContactSchema, createEmployeeWithContact, employeeCreateControlIds } from './employee-create';

@@ -82,7 +82,7 @@ export type SageEmployee = z.infer<typeof EmployeeSchema>;
 /** A person's names, email and phones; an EMPLOYEE names its contact (PERSONALINFO/CONTACTNAME) and shows it as CONTACT.*. */
 export const ContactSchema = z.looseObject({
   ...audited,
-  /** The contact's unique name (may contain commas: read it with `query`, not `readByName`). */
+  /** The contact's unique name (may contain commas, so it cannot be a comma-separated key: read it with `query`). */
   CONTACTNAME: text,
   PRINTAS: optionalText,
   FIRSTNAME: optionalText,
@@ -151,12 +151,6 @@ export const TimesheetSchema = z.looseObject({
 });
 export type SageTimesheet = z.infer<typeof TimesheetSchema>;
 
-/** What a timesheet create sends: the header plus at least one entry. */
-export const TimesheetCreateSchema = TimesheetSchema.omit({ RECORDNO: true, WHENCREATED: true, WHENMODIFIED: true }).extend({
-  TIMESHEETENTRIES: z.array(TimesheetEntrySchema.omit({ RECORDNO: true })).min(1),
-});
-export type SageTimesheetCreate = z.infer<typeof TimesheetCreateSchema>;
-
 export const AuditHistorySchema = z.looseObject({
   RECORDNO: recordNo.optional(),
   /** Lower-case object name, e.g. `employee`. */
@@ -169,7 +163,7 @@ export const AuditHistorySchema = z.looseObject({
 });
 export type SageAuditHistory = z.infer<typeof AuditHistorySchema>;
 
-/** Per object: its ID field (readByName key), the schema, and the fields the service selects. */
+/** Per object: its ID field, the schema, and the fields the service selects. */
 export const SAGE_OBJECTS = {
   CUSTOMER: { idField: 'CUSTOMERID', schema: CustomerSchema },
   PROJECT: { idField: 'PROJECTID', schema: ProjectSchema },

@@ -1,47 +1,31 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors';
-import { sageTimestampToIso, toSageTimestamp } from './dates';
 import { SageMalformedResponseError } from './errors';
-import { and, equalTo, greaterThan, greaterThanOrEqualTo, isNotNull, or, type SageFilter } from './filter';
+import { and, greaterThan, type SageFilter } from './filter';
 import type { SageQuery } from './functions';
 import type { SageRawRecord } from './response';
 
 /**
- * Keyset paging over `query` (reference §3.4): pages never shift when records change between them
- * (unlike `offset`), and a page's cursor — an opaque JSON string — can be heartbeated by an activity and
- * handed back to resume exactly after the last record read.
- *
- *  - by RECORDNO: `RECORDNO > last`, ordered by RECORDNO.
- *  - by WHENMODIFIED + RECORDNO: `(WHENMODIFIED > t) OR (WHENMODIFIED = t AND RECORDNO > r)`, ordered by
- *    WHENMODIFIED then RECORDNO; the first page is `WHENMODIFIED >= since` (or `WHENMODIFIED is not null`).
- *    Records whose WHENMODIFIED is empty are never in this sequence: read them with a RECORDNO keyset and
- *    a filter such as `and(isNull('WHENMODIFIED'), greaterThan('WHENCREATED', …))`.
+ * Keyset paging over `query` on RECORDNO (reference §3.4): `RECORDNO > last`, ordered by RECORDNO. Pages
+ * never shift when records change between them (unlike `offset`), and a page's cursor — an opaque JSON
+ * string — can be heartbeated by an activity and handed back to resume exactly after the last record read.
+ * Incremental reads put their WHENMODIFIED condition in the filter (src/sync/changes-page.ts).
  */
 
 /** Opaque, JSON-serialisable resume position. */
 export type SageCursor = string;
 
-const RecordNoState = z.object({ v: z.literal(1), mode: z.literal('recordno'), object: z.string(), after: z.string().regex(/^\d+$/).nullable() }).strict();
-const ModifiedState = z
-  .object({
-    v: z.literal(1),
-    mode: z.literal('modified'),
-    object: z.string(),
-    /** Last record read: WHENMODIFIED as ISO UTC, and its RECORDNO. */
-    after: z.object({ t: z.iso.datetime(), r: z.string().regex(/^\d+$/) }).strict().nullable(),
-  })
-  .strict();
-const CursorState = z.discriminatedUnion('mode', [RecordNoState, ModifiedState]);
+// `mode` stays in the format so cursors already heartbeated or held in workflow state still decode.
+const CursorState = z.object({ v: z.literal(1), mode: z.literal('recordno'), object: z.string(), after: z.string().regex(/^\d+$/).nullable() }).strict();
 export type CursorState = z.infer<typeof CursorState>;
-export type KeysetMode = CursorState['mode'];
 
 export function encodeCursor(state: CursorState): SageCursor {
   return JSON.stringify(state);
 }
 
 /** Reads a cursor back; undefined means "from the start". Throws ValidationError for a foreign cursor. */
-export function decodeCursor(cursor: SageCursor | undefined, mode: KeysetMode, object: string): CursorState {
-  if (cursor === undefined || cursor === '') return mode === 'recordno' ? { v: 1, mode: 'recordno', object, after: null } : { v: 1, mode: 'modified', object, after: null };
+export function decodeCursor(cursor: SageCursor | undefined, object: string): CursorState {
+  if (cursor === undefined || cursor === '') return { v: 1, mode: 'recordno', object, after: null };
   let json: unknown;
   try {
     json = JSON.parse(cursor);
@@ -50,15 +34,13 @@ export function decodeCursor(cursor: SageCursor | undefined, mode: KeysetMode, o
   }
   const parsed = CursorState.safeParse(json);
   if (!parsed.success) throw new ValidationError('Not a Sage Intacct paging cursor');
-  if (parsed.data.mode !== mode || parsed.data.object !== object) {
-    throw new ValidationError(`This cursor pages ${parsed.data.object} by ${parsed.data.mode}, not ${object} by ${mode}`);
-  }
+  if (parsed.data.object !== object) throw new ValidationError(`This cursor pages ${parsed.data.object}, not ${object}`);
   return parsed.data;
 }
 
 export interface KeysetOptions<O extends string = string> {
   object: O;
-  /** Defaults to every field of the object's schema (objects.ts); RECORDNO (and WHENMODIFIED) are always added. */
+  /** Defaults to every field of the object's schema (objects.ts); RECORDNO is always added. */
   select?: readonly string[];
   /** ANDed with the keyset condition. */
   filter?: SageFilter;
@@ -67,74 +49,27 @@ export interface KeysetOptions<O extends string = string> {
   showPrivate?: boolean;
 }
 
-export interface ModifiedKeysetOptions<O extends string = string> extends KeysetOptions<O> {
-  /** Lower bound (inclusive) on WHENMODIFIED for the first page: a UTC instant. */
-  since?: Date | string;
-}
-
-function withFields(select: readonly string[], required: readonly string[]): string[] {
-  const out = [...select];
-  for (const f of required) if (!out.includes(f)) out.push(f);
-  return out;
-}
-
 /** The `query` for the page after `state`. */
-export function keysetQuery(
-  state: CursorState,
-  opts: ModifiedKeysetOptions,
-  select: readonly string[],
-  pageSize: number,
-  userOffset: string,
-): SageQuery {
-  if (state.mode === 'recordno') {
-    return {
-      object: opts.object,
-      select: withFields(select, ['RECORDNO']),
-      filter: and(opts.filter, state.after !== null && greaterThan('RECORDNO', state.after)),
-      orderBy: [{ field: 'RECORDNO' }],
-      pageSize,
-      showPrivate: opts.showPrivate,
-    };
-  }
-  let position: SageFilter;
-  if (state.after) {
-    const t = toSageTimestamp(state.after.t, userOffset);
-    position = or(greaterThan('WHENMODIFIED', t), and(equalTo('WHENMODIFIED', t), greaterThan('RECORDNO', state.after.r)));
-  } else if (opts.since !== undefined) {
-    position = greaterThanOrEqualTo('WHENMODIFIED', toSageTimestamp(opts.since, userOffset));
-  } else {
-    position = isNotNull('WHENMODIFIED');
-  }
+export function keysetQuery(state: CursorState, opts: KeysetOptions, select: readonly string[], pageSize: number): SageQuery {
   return {
     object: opts.object,
-    select: withFields(select, ['RECORDNO', 'WHENMODIFIED']),
-    filter: and(opts.filter, position),
-    orderBy: [{ field: 'WHENMODIFIED' }, { field: 'RECORDNO' }],
+    select: select.includes('RECORDNO') ? [...select] : [...select, 'RECORDNO'],
+    filter: and(opts.filter, state.after !== null && greaterThan('RECORDNO', state.after)),
+    orderBy: [{ field: 'RECORDNO' }],
     pageSize,
     showPrivate: opts.showPrivate,
   };
 }
 
 /** The state after a page, from its last raw record (rejected records advance the cursor too). */
-export function advance(state: CursorState, raws: readonly SageRawRecord[], userOffset: string): CursorState {
+export function advance(state: CursorState, raws: readonly SageRawRecord[]): CursorState {
   const last = raws[raws.length - 1];
   if (!last) return state;
   const recordNo = last.RECORDNO;
   if (typeof recordNo !== 'string' || !/^\d+$/.test(recordNo)) {
     throw new SageMalformedResponseError('Malformed Sage Intacct response: a keyset page record without a numeric RECORDNO', { level: 'result' });
   }
-  if (state.mode === 'recordno') return { ...state, after: recordNo };
-  const wm = typeof last.WHENMODIFIED === 'string' ? last.WHENMODIFIED : '';
-  let t: string | null;
-  try {
-    t = sageTimestampToIso(wm, userOffset);
-  } catch (err) {
-    throw new SageMalformedResponseError(`Malformed Sage Intacct response: WHENMODIFIED ${JSON.stringify(wm)} on a keyset page`, { level: 'result', cause: err });
-  }
-  if (t === null) {
-    throw new SageMalformedResponseError('Malformed Sage Intacct response: an empty WHENMODIFIED on a WHENMODIFIED keyset page', { level: 'result' });
-  }
-  return { ...state, after: { t, r: recordNo } };
+  return { ...state, after: recordNo };
 }
 
 // ---------------------------------------------------------------- offset paging

@@ -1,5 +1,5 @@
 import { Agent, request, type Dispatcher } from 'undici';
-import { cancellation, throwIfCancelled } from './abort';
+import { abortReason, throwIfAborted } from '../http/abort';
 import { SageRequestError, SageTransientError } from './errors';
 
 /**
@@ -39,7 +39,7 @@ function errorCode(err: unknown): string | undefined {
  * reason (not a Sage error: nothing is wrong with Sage Intacct, the answer is no longer wanted).
  */
 export async function postXml(url: string, body: string, opts: { dispatcher?: Dispatcher; timeoutMs: number; signal?: AbortSignal }): Promise<HttpReply> {
-  throwIfCancelled(opts.signal);
+  throwIfAborted(opts.signal);
   // One controller for the timeout and the caller's signal, detached afterwards: a page activity's signal
   // lives for many requests, and AbortSignal.any would keep a reference per request on it.
   const controller = new AbortController();
@@ -63,7 +63,7 @@ export async function postXml(url: string, body: string, opts: { dispatcher?: Di
     const text = await res.body.text();
     return { status: res.statusCode, headers: res.headers, body: text };
   } catch (err) {
-    if (opts.signal?.aborted) throw cancellation(opts.signal);
+    if (opts.signal?.aborted) throw abortReason(opts.signal);
     const code = errorCode(err);
     if (timedOut || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'ETIMEDOUT') {
       throw new SageTransientError(`Sage Intacct request timed out after ${opts.timeoutMs} ms`, { level: 'http', kind: 'timeout', cause: err });

@@ -84,18 +84,3 @@ export function emptyEl(name: string): string {
   assertXmlName(name);
   return `<${name}/>`;
 }
-
-/**
- * Escapes a value for the legacy `readByQuery` query string (reference §3.1): inside single quotes,
- * a quote is escaped with a backslash (`Jane\'s Deli`), and so is a backslash itself (so a value ending in
- * `\` cannot swallow the closing quote). The result is plain text: the request builder XML-escapes it
- * like every other value, so `<`/`&` need nothing here. Use `quoteQueryValue` for the quoted form.
- */
-export function escapeQueryValue(value: string): string {
-  return value.replace(/[\\']/g, (c) => `\\${c}`);
-}
-
-/** `'escaped'` — a complete string literal for a readByQuery query. */
-export function quoteQueryValue(value: string): string {
-  return `'${escapeQueryValue(value)}'`;
-}

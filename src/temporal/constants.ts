@@ -5,3 +5,5 @@ export const TASK_QUEUE = 'intacct-assignar';
 export function workflowId(kind: string, connection: string): string {
   return `${kind}/${connection}`;
 }
+
+export { connectionTaskQueue } from '../contracts/task-queues';

@@ -1,5 +1,6 @@
 import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type DayOfWeek, type ScheduleOptions, type ScheduleSpec, type WorkflowHandle } from '@temporalio/client';
 import type { ConnectionConfig, Weekday } from '../config/schema';
+import { CONNECTION } from '../contracts/search-attributes';
 import { TASK_QUEUE } from './constants';
 
 const DAY: Record<Weekday, DayOfWeek> = {
@@ -41,6 +42,8 @@ export function desiredSchedules(connection: ConnectionConfig, workflows: readon
         workflowId: `${workflow}/${connection.id}/scheduled`,
         taskQueue: TASK_QUEUE,
         args: [{ connection: connection.id }],
+        // Scheduled runs are filtered like started ones (`Connection = "<id>"` in the Web UI).
+        typedSearchAttributes: [{ key: CONNECTION, value: connection.id }],
       },
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: cfg.catchupWindow, pauseOnFailure: false },
       state: { paused: !cfg.enabled, note: cfg.enabled ? 'applied from configuration' : 'disabled in configuration' },

@@ -1,11 +1,17 @@
-import type { ConnectionLike } from '@temporalio/client';
+import type { ConnectionLike, WorkflowClientInterceptor, WorkflowOptions } from '@temporalio/client';
+import { TypedSearchAttributes, type SearchAttributePair } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import { SEARCH_ATTRIBUTES } from '../contracts/search-attributes';
+import { CONNECTION, SEARCH_ATTRIBUTES } from '../contracts/search-attributes';
 
 /**
- * A server must know the service's search attributes (src/temporal/search-attribute-keys.ts) before a
- * workflow sets them: `dev` and the tests start the dev server with them; on a cluster, register them once:
- *   temporal operator search-attribute create --name TrueupPhase --type Keyword
+ * A server must know the service's search attributes (src/contracts/search-attributes.ts) before a workflow
+ * sets them: `dev` and the tests start the dev server with them (and `dev` adds any missing on a reused
+ * server); on a self-hosted cluster, register them once per namespace:
+ *   temporal operator search-attribute create --namespace <ns> --name Connection --type Keyword
+ *   temporal operator search-attribute create --namespace <ns> --name RunPhase --type Keyword
+ *   temporal operator search-attribute create --namespace <ns> --name TrueupPhase --type Keyword
+ * On Temporal Cloud: `tcld namespace search-attributes add -n <ns>.<account> --sa "Connection=Keyword"` (and
+ * the other two), or the namespace's page in the Cloud UI.
  */
 export { SEARCH_ATTRIBUTES };
 
@@ -28,3 +34,34 @@ export async function ensureSearchAttributes(connection: Pick<ConnectionLike, 'o
   });
   return missing.map((k) => k.name);
 }
+
+type TypedAttributes = WorkflowOptions['typedSearchAttributes'];
+
+/** `typed` with `Connection` set to `connection` (kept when the caller set it already). */
+export function withConnectionAttribute(typed: TypedAttributes, connection: string): TypedAttributes {
+  if (typed instanceof TypedSearchAttributes) return typed.get(CONNECTION) !== undefined ? typed : typed.updateCopy([{ key: CONNECTION, value: connection }]);
+  const pairs = (typed ?? []) as SearchAttributePair[];
+  return pairs.some((p) => p.key.name === CONNECTION.name) ? pairs : [...pairs, { key: CONNECTION, value: connection }];
+}
+
+/** The connection a workflow is started for: every workflow of the service takes `{ connection }` first. */
+function connectionOf(args: readonly unknown[]): string | undefined {
+  const first = args[0];
+  const connection = typeof first === 'object' && first !== null ? (first as { connection?: unknown }).connection : undefined;
+  return typeof connection === 'string' && connection !== '' ? connection : undefined;
+}
+
+/**
+ * Sets `Connection` on every workflow the client starts (start, signal-with-start), from the workflow's
+ * input, so no start site can forget it. Schedules set it in their action (src/temporal/schedules.ts).
+ */
+export const connectionAttributeInterceptor: WorkflowClientInterceptor = {
+  async startWithDetails(input, next) {
+    const connection = connectionOf(input.options.args);
+    return next(connection ? { ...input, options: { ...input.options, typedSearchAttributes: withConnectionAttribute(input.options.typedSearchAttributes, connection) } } : input);
+  },
+  async signalWithStart(input, next) {
+    const connection = connectionOf(input.options.args);
+    return next(connection ? { ...input, options: { ...input.options, typedSearchAttributes: withConnectionAttribute(input.options.typedSearchAttributes, connection) } } : input);
+  },
+};

@@ -3,16 +3,16 @@ import os from 'node:os';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { embeddedDefaultConfig } from '../../src/config/embedded-default';
 import { getConnection, parseConfig, type AppConfig, type ConnectionConfig } from '../../src/config';
 import type { RunSummary } from '../../src/contracts/sync';
-import { openLedger, type Ledger } from '../../src/ledger';
+import type { Ledger } from '../../src/ledger';
+import { testLedgerTarget, type TestLedgerTarget } from './test-ledger';
 import { ConnectionClients } from '../../src/runtime/connection-clients';
 import { startAssignarSandbox, type AssignarSandbox, type AssignarSandboxOptions } from '../../src/sandbox/assignar';
 import { startSageSandbox, type SageSandbox, type SageSandboxOptions } from '../../src/sandbox/sage';
-import { createWorker } from '../../src/temporal/worker';
+import { ServiceWorkers } from '../../src/temporal/worker';
 
 export type RunnableWorkflow = 'initialImport' | 'incrementalSync' | 'timesheetExport';
 
@@ -44,7 +44,7 @@ export function sandboxConfig(sage: SageSandbox, assignar: AssignarSandbox, conf
 export class SyncHarness {
   readonly taskQueue = `sync-${Math.random().toString(36).slice(2, 10)}`;
   private running?: Promise<void>;
-  worker!: Worker;
+  worker!: ServiceWorkers;
   config!: AppConfig;
   connection!: ConnectionConfig;
   /** The worker's clients (shared rate limits), for tests that act as an operator would. */
@@ -57,14 +57,17 @@ export class SyncHarness {
     readonly assignar: AssignarSandbox,
     readonly ledger: Ledger,
     readonly dir: string,
+    /** Where the ledger is (SQLite here, or a PostgreSQL schema in the integration-postgres project). */
+    readonly ledgerTarget: TestLedgerTarget,
   ) {}
 
   static async start(env: TestWorkflowEnvironment, opts: HarnessOptions = {}): Promise<SyncHarness> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sync-'));
     const sage = await startSageSandbox({ port: 0, seed: 'demo', ...opts.sage });
     const assignar = await startAssignarSandbox({ port: 0, seed: 'demo', ...opts.assignar });
-    const ledger = await openLedger({ sqlitePath: path.join(dir, 'ledger.sqlite') });
-    const h = new SyncHarness(env, sage, assignar, ledger, dir);
+    const ledgerTarget = testLedgerTarget(dir);
+    const ledger = await ledgerTarget.open();
+    const h = new SyncHarness(env, sage, assignar, ledger, dir, ledgerTarget);
     await h.reconfigure(opts.configure);
     return h;
   }
@@ -76,11 +79,13 @@ export class SyncHarness {
     this.connection = getConnection(this.config, 'demo');
     const clients = new ConnectionClients(this.config, {});
     this.clients = clients;
-    this.worker = await createWorker({
+    this.worker = await ServiceWorkers.create({
       connection: this.env.nativeConnection,
       namespace: 'default',
       taskQueue: this.taskQueue,
       activities: createActivities({ config: this.config, clients, ledger: this.ledger }),
+      connections: this.config.connections.map((c) => c.id),
+      leases: this.ledger,
     });
     this.running = this.worker.run();
   }
@@ -121,6 +126,7 @@ export class SyncHarness {
   async close(): Promise<void> {
     await this.stopWorker();
     await this.ledger.close();
+    await this.ledgerTarget.cleanup();
     await Promise.all([this.sage.close(), this.assignar.close()]);
     fs.rmSync(this.dir, { recursive: true, force: true });
   }

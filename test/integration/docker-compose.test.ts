@@ -166,9 +166,15 @@ describe('docker-compose.yml', () => {
 });
 
 describe('Dockerfile and .dockerignore', () => {
-  it('builds the worker on node:20-bookworm-slim with npm ci and runs `worker`', () => {
+  it('builds the worker on a supported Node LTS with npm ci, bundles the workflows at build time and runs `worker`', () => {
     const dockerfile = fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
-    expect(dockerfile).toMatch(/^FROM node:20-bookworm-slim\b/m);
+    const bases = [...dockerfile.matchAll(/^FROM node:(\d+)-bookworm-slim\b/gm)].map((m) => Number(m[1]));
+    expect(bases.length).toBeGreaterThan(0);
+    // Node 20 reached end of life in April 2026: 22 or a later even (LTS) release.
+    expect(bases.every((major) => major >= 22 && major % 2 === 0)).toBe(true);
+    // The workflow bundle is built into the image and named to the worker (see worker-readonly.test.ts).
+    expect(dockerfile).toMatch(/^ENV INTACCT_ASSIGNAR_WORKFLOW_BUNDLE=\/app\/dist\/\S+\.js$/m);
+    expect(dockerfile).toMatch(/^RUN .*scripts\/build-workflow-bundle\.ts "\$INTACCT_ASSIGNAR_WORKFLOW_BUNDLE"$/m);
     expect(dockerfile).toMatch(/^RUN npm ci\b/m);
     expect(dockerfile).toMatch(/^CMD \["node", "bin\/intacct-assignar\.js", "worker"\]/m);
     expect(dockerfile).toMatch(/^USER node$/m);

@@ -12,7 +12,7 @@ import { ConnectionClients } from '../../src/runtime/connection-clients';
 import { startAssignarSandbox, type AssignarSandbox } from '../../src/sandbox/assignar';
 import { startSageSandbox, type SageSandbox } from '../../src/sandbox/sage';
 import { TASK_QUEUE } from '../../src/temporal/constants';
-import { createWorker } from '../../src/temporal/worker';
+import { ServiceWorkers } from '../../src/temporal/worker';
 import { startTemporal } from '../helpers/temporal-env';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -49,11 +49,13 @@ afterAll(async () => {
 /** A worker with fresh clients (secrets from `secretsEnv`, sandbox credentials otherwise) runs `fn`. */
 async function withWorker<T>(fn: (taskQueue: string) => Promise<T>, opts: { secretsEnv?: NodeJS.ProcessEnv; taskQueue?: string } = {}): Promise<T> {
   const taskQueue = opts.taskQueue ?? `preflight-${Math.random().toString(36).slice(2, 10)}`;
-  const worker = await createWorker({
+  const worker = await ServiceWorkers.create({
     connection: env.nativeConnection,
     namespace: 'default',
     taskQueue,
     activities: createActivities({ config, clients: new ConnectionClients(config, opts.secretsEnv ?? {}), ledger }),
+    connections: config.connections.map((c) => c.id),
+    leases: ledger,
   });
   return worker.runUntil(fn(taskQueue));
 }

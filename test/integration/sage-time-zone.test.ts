@@ -5,7 +5,7 @@
  * same "changed since a minute ago" read would look eight hours into the future and find nothing.
  */
 import { SageConfigSchema } from '../../src/config/schema';
-import { resetCompanyLimiters, SageClient } from '../../src/sage';
+import { greaterThanOrEqualTo, resetCompanyLimiters, SageClient, toSageTimestamp } from '../../src/sage';
 import { startSageSandbox, type SageSandbox } from '../../src/sandbox/sage';
 
 // The sandbox's clock stands still, so "a minute ago" is exact.
@@ -37,7 +37,13 @@ function client(userTimeZoneOffset?: string): SageClient {
   return new SageClient(config, { senderPassword: sb.credentials.senderPassword, userPassword: sb.credentials.userPassword });
 }
 
-const changedInTheLastMinute = (c: SageClient) => c.pageByModified({ object: 'CUSTOMER', select: ['CUSTOMERID', 'WHENMODIFIED'], since: new Date(NOW - 60_000) });
+/** The incremental read's filter (src/sync/changes-page.ts): WHENMODIFIED at or after a minute ago, in the user's offset. */
+const changedInTheLastMinute = async (c: SageClient) =>
+  c.pageByRecordNo({
+    object: 'CUSTOMER',
+    select: ['CUSTOMERID', 'WHENMODIFIED'],
+    filter: greaterThanOrEqualTo('WHENMODIFIED', toSageTimestamp(new Date(NOW - 60_000), await c.effectiveTimeZoneOffset())),
+  });
 
 test('no configured offset: the gateway’s −08:00 is used, and a change made a minute ago is found', async () => {
   expect(SageConfigSchema.shape.userTimeZoneOffset.parse(undefined)).toBeUndefined();

@@ -5,7 +5,8 @@ import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import YAML from 'yaml';
 import type { RunSummary } from '../../src/contracts/sync';
-import { openLedger, type Ledger } from '../../src/ledger';
+import type { Ledger } from '../../src/ledger';
+import { testLedgerTarget, type TestLedgerTarget } from '../helpers/test-ledger';
 import { FAILPOINTS } from '../../src/runtime/failpoints';
 import { startAssignarSandbox, type AssignarSandbox } from '../../src/sandbox/assignar';
 import { startSageSandbox, type SageSandbox } from '../../src/sandbox/sage';
@@ -18,6 +19,7 @@ let env: TestWorkflowEnvironment;
 let sage: SageSandbox;
 let assignar: AssignarSandbox;
 let dir: string;
+let ledgerTarget: TestLedgerTarget;
 let ledger: Ledger;
 const workers: ChildProcess[] = [];
 
@@ -25,7 +27,7 @@ const workers: ChildProcess[] = [];
 function startWorker(configFile: string, failpoints = ''): Promise<ChildProcess> {
   const child = spawn(process.execPath, [path.join(ROOT, 'bin/intacct-assignar.js'), 'worker', '--config', configFile], {
     cwd: ROOT,
-    env: { ...process.env, TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: 'default', DATABASE_URL: '', INTACCT_ASSIGNAR_FAILPOINTS: failpoints },
+    env: { ...process.env, TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: 'default', ...ledgerTarget.env, INTACCT_ASSIGNAR_FAILPOINTS: failpoints },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   workers.push(child);
@@ -46,10 +48,12 @@ beforeAll(async () => {
   sage = await startSageSandbox({ port: 0, seed: 'demo' });
   assignar = await startAssignarSandbox({ port: 0, seed: 'demo' });
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'export-killed-'));
+  ledgerTarget = testLedgerTarget(dir);
 });
 afterAll(async () => {
   for (const w of workers) if (w.exitCode === null && w.signalCode === null) w.kill('SIGKILL');
   await ledger?.close();
+  await ledgerTarget?.cleanup();
   await Promise.all([sage?.close(), assignar?.close()]);
   await env?.teardown();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
@@ -70,7 +74,7 @@ test('an export whose worker is killed after the Sage create and again before ma
           timesheets: { timeTypes: { ORD: 'Regular', NIGHT: 'Night', OT15: 'Overtime 1.5', OT20: 'Overtime 2.0', WET: 'Weather' }, equipmentCostType: 'EQP' },
         },
       ],
-      ledger: { sqlitePath: path.join(dir, 'ledger.sqlite') },
+      ledger: ledgerTarget.configLedger,
     }),
   );
 
@@ -80,7 +84,7 @@ test('an export whose worker is killed after the Sage create and again before ma
   importer.kill('SIGKILL');
   await exited(importer);
   assignar.simulateTimesheets({ startDate: '2026-11-02', days: 5, seed: 11 });
-  ledger = await openLedger({ sqlitePath: path.join(dir, 'ledger.sqlite') });
+  ledger = await ledgerTarget.open();
 
   // 1. Killed right after Sage Intacct created the first request's timesheets, before the ledger knew.
   const first = await startWorker(configFile, FAILPOINTS.afterSageCreate);

@@ -7,7 +7,8 @@ import { Client, Connection } from '@temporalio/client';
 import YAML from 'yaml';
 import { TRUEUP_PHASE } from '../../src/contracts/search-attributes';
 import type { ApproveInput, ApproveResult, TrueupInput, TrueupStatus } from '../../src/contracts/trueup';
-import { openLedger, type Ledger } from '../../src/ledger';
+import type { Ledger } from '../../src/ledger';
+import { testLedgerTarget } from '../helpers/test-ledger';
 import { startAssignarSandbox, WORKER_USER_TYPE_ID, type AssignarSandbox, type AssignarSandboxOptions } from '../../src/sandbox/assignar';
 import { startSageSandbox, type SageSandbox } from '../../src/sandbox/sage';
 import { TASK_QUEUE } from '../../src/temporal/constants';
@@ -30,6 +31,8 @@ let dir: string;
 let server: DevServerProcess;
 const children: ChildProcess[] = [];
 const cleanups: Array<() => Promise<unknown>> = [];
+/** The current scenario's ledger, for the worker processes it starts. */
+let ledgerEnv: Record<string, string> = { DATABASE_URL: '' };
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trueup-interrupted-'));
@@ -51,7 +54,7 @@ const alive = (child: ChildProcess) => child.exitCode === null && child.signalCo
 function startWorker(configFile: string, namespace: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, [path.join(ROOT, 'bin/intacct-assignar.js'), 'worker', '--config', configFile], {
     cwd: ROOT,
-    env: { ...process.env, TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: namespace, DATABASE_URL: '', INTACCT_ASSIGNAR_FAILPOINTS: '' },
+    env: { ...process.env, TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: namespace, ...ledgerEnv, INTACCT_ASSIGNAR_FAILPOINTS: '' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   children.push(child);
@@ -142,6 +145,9 @@ async function setup(name: string, namespace: string, assignarOptions: AssignarS
   cleanups.push(() => assignar.close());
   const proxy = await startLoggingProxy(assignar.baseUrl);
   cleanups.push(() => proxy.close());
+  const target = testLedgerTarget(sub);
+  ledgerEnv = target.env;
+  cleanups.push(() => target.cleanup());
   const configFile = path.join(sub, 'config.yaml');
   fs.writeFileSync(
     configFile,
@@ -154,10 +160,10 @@ async function setup(name: string, namespace: string, assignarOptions: AssignarS
           assignar: { apiBase: `${proxy.url}/v2`, tokenUrl: `${proxy.url}/oauth2/token`, clientId: assignar.credentials.clientId, clientSecret: { env: 'ASSIGNAR_CLIENT_SECRET' }, requestsPerSecond: clientRequestsPerSecond },
         },
       ],
-      ledger: { sqlitePath: path.join(sub, 'ledger.sqlite') },
+      ledger: target.configLedger,
     }),
   );
-  const ledger = await openLedger({ sqlitePath: path.join(sub, 'ledger.sqlite') });
+  const ledger = await target.open();
   cleanups.push(() => ledger.close());
   const connection = await Connection.connect({ address: server.address });
   cleanups.push(() => connection.close());

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import YAML from 'yaml';
-import { openLedger } from '../../src/ledger';
+import { testLedgerTarget, type TestLedgerTarget } from '../helpers/test-ledger';
 import { startAssignarSandbox, type AssignarSandbox } from '../../src/sandbox/assignar';
 import { startSageSandbox, type SageSandbox } from '../../src/sandbox/sage';
 import { TASK_QUEUE } from '../../src/temporal/constants';
@@ -16,12 +16,13 @@ let env: TestWorkflowEnvironment;
 let sage: SageSandbox;
 let assignar: AssignarSandbox;
 let dir: string;
+let ledgerTarget: TestLedgerTarget;
 const workers: ChildProcess[] = [];
 
 function startWorker(configFile: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, [path.join(ROOT, 'bin/intacct-assignar.js'), 'worker', '--config', configFile], {
     cwd: ROOT,
-    env: { ...process.env, TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: 'default', DATABASE_URL: '' },
+    env: { ...process.env, TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: 'default', ...ledgerTarget.env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   workers.push(child);
@@ -43,10 +44,12 @@ beforeAll(async () => {
   // Slow enough that the worker can be killed in the middle of the import.
   assignar = await startAssignarSandbox({ port: 0, seed: 'demo', latencyMs: 20, requestsPerSecond: 25 });
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'killed-'));
+  ledgerTarget = testLedgerTarget(dir);
 });
 afterAll(async () => {
   for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
   await Promise.all([sage?.close(), assignar?.close()]);
+  await ledgerTarget?.cleanup();
   await env?.teardown();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -60,7 +63,7 @@ test('a worker killed (SIGKILL) in the middle of an import, then restarted, ends
       sage: { endpoint: sage.endpointUrl, senderId: sage.credentials.senderId, senderPassword: { env: 'SAGE_SENDER_PASSWORD' }, userId: sage.credentials.userId, companyId: sage.credentials.companyId, userPassword: { env: 'SAGE_USER_PASSWORD' }, userTimeZoneOffset: sage.userTimeZoneOffset },
       assignar: { apiBase: assignar.apiBase, tokenUrl: assignar.tokenUrl, clientId: assignar.credentials.clientId, clientSecret: { env: 'ASSIGNAR_CLIENT_SECRET' }, requestsPerSecond: 25 },
     }],
-    ledger: { sqlitePath: path.join(dir, 'ledger.sqlite') },
+    ledger: ledgerTarget.configLedger,
   }));
 
   const first = await startWorker(configFile);
@@ -76,7 +79,7 @@ test('a worker killed (SIGKILL) in the middle of an import, then restarted, ends
   const summary = (await handle.result()) as { counts: Record<string, { created: number; adopted: number; failed: number }> };
   expect(assignarTotal()).toBeGreaterThan(atKill);
 
-  const ledger = await openLedger({ sqlitePath: path.join(dir, 'ledger.sqlite') });
+  const ledger = await ledgerTarget.open();
   try {
     const expected = expectedInScope(sage);
     for (const kind of Object.keys(RESOURCE_OF) as Array<keyof typeof RESOURCE_OF>) {

@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { WorkflowIdConflictPolicy } from '@temporalio/client';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { logFormatFromEnv, logLevelFromEnv } from '../../observability/logger';
+import { installTelemetry } from '../../observability/telemetry';
 import type { Command } from 'commander';
-import { startServiceWorker } from '../../runtime/service-worker';
+import { startServiceWorker } from '../../../worker/service-worker';
 import { startSandboxes } from '../../sandbox/start-both';
 import { TASK_QUEUE, workflowId } from '../../temporal/constants';
 import { startOrReuseDevServer } from '../../temporal/dev-server';
@@ -11,6 +12,7 @@ import { ensureSearchAttributes } from '../../temporal/search-attributes';
 import { createTemporalClient } from '../../temporal/client';
 import { temporalTarget } from '../../temporal/connection';
 import { cliContext } from '../context';
+import { startDevConsole } from './console';
 import { devConnection } from '../dev-connection';
 import { devExport } from '../dev-export';
 import { followWorkflow } from '../follow-workflow';
@@ -39,7 +41,7 @@ export function registerDevCommand(program: Command): void {
       if (!connection.sandboxCredentials) say(`connection ${connection.id} is not a sandbox connection: dev will write to the Assignar at ${connection.assignar.apiBase}`);
       const target = temporalTarget();
       // The first run is for watching progress: only warnings from the SDK, not its lifecycle chatter.
-      Runtime.install({ logger: new DefaultLogger('WARN') });
+      await installTelemetry(config, { format: logFormatFromEnv(process.env, 'pretty'), level: logLevelFromEnv(process.env, 'warn') });
       const [host, port] = target.address.replace('localhost', '127.0.0.1').split(':');
       const server = await startOrReuseDevServer({ host, port: Number(port), dbFile: path.join(DATA_DIR, 'temporal.sqlite'), log: say });
       say(server.reused ? `reusing the Temporal server at ${server.address}` : `Temporal dev server up at ${server.address}`);
@@ -71,6 +73,7 @@ export function registerDevCommand(program: Command): void {
       if (added.length > 0) say(`search attributes registered: ${added.join(', ')}`);
       for (const r of await applySchedules(client, connection)) say(`schedule ${r.scheduleId} ${r.action}`);
       const workflowUrl = (id: string) => `${server.uiUrl}/namespaces/${target.namespace}/workflows/${encodeURIComponent(id)}`;
+      await startDevConsole({ config, client, namespace: target.namespace, uiBase: server.uiUrl, say });
 
       const id = workflowId('initialImport', connection.id);
       const handle = await client.workflow.start('initialImport', {

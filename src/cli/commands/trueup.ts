@@ -21,7 +21,9 @@ import { approveUpdate, cancelSignal, pauseSignal, rejectSignal, resumeSignal, s
 import { cliContext, pickConnection, type CliContext } from '../context';
 import { approveResultText, signalSentText, trueupMissingText, trueupStartText, trueupStatusText, workflowUrl } from '../render-trueup';
 
-export const TRUEUP_WORKFLOW_TYPE = 'trueUp';
+import { TRUEUP_WORKFLOW_TYPE } from '../trueup-operator';
+
+export { TRUEUP_WORKFLOW_TYPE };
 
 /** Where the Temporal Web UI is: $TEMPORAL_UI_URL, else the dev server's. */
 const UI_BASE = () => process.env.TEMPORAL_UI_URL || 'http://localhost:8233';

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { startServiceWorker } from '../../runtime/service-worker';
+import { startServiceWorker } from '../../../worker/service-worker';
 import { TASK_QUEUE } from '../../temporal/constants';
-import { temporalTarget } from '../../temporal/connection';
+import { describeTarget, temporalTarget } from '../../temporal/connection';
 import { cliContext } from '../context';
 
 export function registerWorkerCommand(program: Command): void {
@@ -12,7 +12,7 @@ export function registerWorkerCommand(program: Command): void {
       const config = cliContext(command).config();
       const target = temporalTarget();
       const service = await startServiceWorker(config, target);
-      process.stderr.write(`worker ready: ${target.address} namespace ${target.namespace}, task queue ${TASK_QUEUE}, connections ${config.connections.map((c) => c.id).join(', ')}\n`);
+      process.stderr.write(`worker ready: ${describeTarget(target)}, task queue ${TASK_QUEUE}, connections ${config.connections.map((c) => c.id).join(', ')}\n`);
       await service.run();
     });
 }

@@ -8,6 +8,9 @@ import { writerLeasesMigration } from './0005_writer_leases';
 import { exportGroupsMigration } from './0006_export_groups';
 import { exportCandidatesMigration } from './0007_export_candidates';
 import { trueupPlanMigration } from './0008_trueup_plan';
+import { queueLeasesMigration } from './0011_queue_leases';
+import { consoleActionsMigration } from './0009_console_actions';
+import { sageUsageMigration } from './0010_sage_usage';
 
 /**
  * Every migration, in order. Add new ones at the end with the next number; never edit or reorder one
@@ -22,6 +25,9 @@ const MIGRATIONS: ReadonlyArray<readonly [name: string, build: (flavor: LedgerFl
   ['0006_export_groups', exportGroupsMigration],
   ['0007_export_candidates', exportCandidatesMigration],
   ['0008_trueup_plan', trueupPlanMigration],
+  ['0009_console_actions', consoleActionsMigration],
+  ['0010_sage_usage', sageUsageMigration],
+  ['0011_queue_leases', queueLeasesMigration],
 ];
 
 export const MIGRATION_NAMES: readonly string[] = MIGRATIONS.map(([name]) => name);

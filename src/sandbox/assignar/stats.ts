@@ -27,6 +27,8 @@ export interface StatsSnapshot {
   ignoredFields: Record<string, number>;
   /** Records held now, per resource. */
   records: Record<string, number>;
+  /** The most requests that arrived within any one second (sliding, in 100 ms steps), 429s included. */
+  peakRequestsPerSecond: number;
 }
 
 export class Stats {
@@ -44,6 +46,9 @@ export class Stats {
   private tokensRejected = 0;
   private authFailures = 0;
   private writes: Record<string, WriteCounts> = {};
+  /** Arrivals per 100 ms slot over the last second: slot index → count. */
+  private readonly slots = new Map<number, number>();
+  private peakPerSecond = 0;
   private ignored: Record<string, number> = {};
 
   reset(): void {
@@ -53,7 +58,15 @@ export class Stats {
     this.peak = inFlight;
   }
 
-  request(routeKey: string): void {
+  request(routeKey: string, now = Date.now()): void {
+    const slot = Math.floor(now / 100);
+    this.slots.set(slot, (this.slots.get(slot) ?? 0) + 1);
+    let inLastSecond = 0;
+    for (const [k, n] of this.slots) {
+      if (k <= slot - 10) this.slots.delete(k);
+      else inLastSecond += n;
+    }
+    if (inLastSecond > this.peakPerSecond) this.peakPerSecond = inLastSecond;
     this.total++;
     this.byRoute[routeKey] = (this.byRoute[routeKey] ?? 0) + 1;
   }
@@ -118,6 +131,7 @@ export class Stats {
       writes: JSON.parse(JSON.stringify(this.writes)),
       ignoredFields: { ...this.ignored },
       records: extra.records,
+      peakRequestsPerSecond: this.peakPerSecond,
     };
   }
 }

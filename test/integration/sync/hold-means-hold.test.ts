@@ -32,8 +32,8 @@ function cliRelease(args: string[]): { status: number | null; stdout: string; st
   demo.assignar.apiBase = h.assignar.apiBase;
   demo.assignar.tokenUrl = h.assignar.tokenUrl;
   const file = path.join(h.dir, 'cli-config.json');
-  fs.writeFileSync(file, JSON.stringify({ ...raw, ledger: { sqlitePath: path.join(h.dir, 'ledger.sqlite') } }));
-  const r = spawnSync(process.execPath, [path.resolve(__dirname, '../../../bin/intacct-assignar.js'), 'links', 'release', '--config', file, ...args], { encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' } });
+  fs.writeFileSync(file, JSON.stringify({ ...raw, ledger: h.ledgerTarget.configLedger }));
+  const r = spawnSync(process.execPath, [path.resolve(__dirname, '../../../bin/intacct-assignar.js'), 'links', 'release', '--config', file, ...args], { encoding: 'utf8', env: { ...process.env, ...h.ledgerTarget.env } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 const release = (key: string, mode: 'accept' | 'overwrite') => releaseLink({ connection: h.connection, ledger: h.ledger, assignar: h.clients.assignar('demo') }, { kind: 'worker', key, mode });

@@ -110,7 +110,7 @@ function cli(args: string[]): Promise<{ code: number | null; stdout: string; std
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(ROOT, 'bin/intacct-assignar.js'), ...args], {
       cwd: ROOT,
-      env: { ...process.env, TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: 'default', DATABASE_URL: '' },
+      env: { ...process.env, TEMPORAL_ADDRESS: env.address, TEMPORAL_NAMESPACE: 'default', ...h.ledgerTarget.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -133,7 +133,7 @@ test('`report` without --run says what is failing or held now across runs, and s
 
   const raw = embeddedDefaultConfig() as Record<string, unknown>;
   const configFile = path.join(h.dir, 'report-config.json');
-  fs.writeFileSync(configFile, JSON.stringify({ ...raw, ledger: { sqlitePath: path.join(h.dir, 'ledger.sqlite') } }));
+  fs.writeFileSync(configFile, JSON.stringify({ ...raw, ledger: h.ledgerTarget.configLedger }));
 
   const json = await cli(['report', '--config', configFile, '--json']);
   expect(json.stderr).toBe('');

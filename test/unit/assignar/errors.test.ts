@@ -9,8 +9,7 @@ import {
   AssignarTransientError,
   AssignarUniqueConstraintError,
 } from '../../../src/assignar';
-import { fullJitterDelay } from '../../../src/assignar/backoff';
-import { parseRetryAfter } from '../../../src/assignar/retry-after';
+import { fullJitterDelay, parseRetryAfter } from '../../../src/http/backoff';
 import { SyncError } from '../../../src/errors';
 import { FakeAssignar, instantClock, type Reply } from './helpers';
 

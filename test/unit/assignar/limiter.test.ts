@@ -1,5 +1,4 @@
 import { defaultBurst, RequestLimiter } from '../../../src/assignar/limiter';
-import { Semaphore } from '../../../src/assignar/semaphore';
 import { TokenBucket } from '../../../src/assignar/token-bucket';
 import { FakeAssignar, VirtualClock, type RecordedRequest } from './helpers';
 
@@ -70,25 +69,6 @@ describe('TokenBucket', () => {
     await clock.run(served);
     expect(bucket.granted).toBe(2);
     expect(clock.now()).toBe(1000); // the aborted waiter did not consume the token
-  });
-});
-
-describe('Semaphore', () => {
-  it('admits at most max holders, in order', async () => {
-    const sem = new Semaphore(2);
-    const order: number[] = [];
-    const releases = await Promise.all([sem.acquire(), sem.acquire()]);
-    const third = sem.acquire().then((r) => (order.push(3), r));
-    const fourth = sem.acquire().then((r) => (order.push(4), r));
-    expect(sem.waiting).toBe(2);
-    releases[0]();
-    releases[0](); // releasing twice is harmless
-    (await third)();
-    releases[1]();
-    (await fourth)();
-    expect(order).toEqual([3, 4]);
-    expect(sem.inUse).toBe(0);
-    expect(sem.peakInUse).toBe(2);
   });
 });
 

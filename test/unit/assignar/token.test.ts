@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { AssignarAuthError, AssignarMalformedResponseError } from '../../../src/assignar';
 import { jwtExpiry } from '../../../src/assignar/token-provider';
-import { ASSIGNAR_SCOPE } from '../../../src/sandbox/demo-credentials';
+import { ASSIGNAR_SCOPE } from '../../../src/assignar/scope';
 import { CLIENT_ID, CLIENT_SECRET, FakeAssignar, instantClock, makeJwt } from './helpers';
 
 const okList = { status: 200, body: { status: 200, data: [] } };

@@ -1,5 +1,6 @@
 import type { SageConfig } from '../../../src/config/schema';
-import { resetCompanyLimiters, SageClient, Semaphore } from '../../../src/sage';
+import { Semaphore } from '../../../src/http/semaphore';
+import { resetCompanyLimiters, SageClient } from '../../../src/sage';
 import { answerQuery, FakeGateway, parseRequest, sageLike, SESSION_ENDPOINT } from './fake-gateway';
 import * as fx from './fixtures';
 

@@ -1,5 +1,5 @@
 import { ValidationError } from '../../../src/errors';
-import { offsetOfTimestamp, parseUtcOffset, sageDateToIsoDate, sageTimestampToIso, toSageDate, toSageTimestamp } from '../../../src/sage';
+import { offsetOfTimestamp, parseUtcOffset, sageTimestampToIso, toSageTimestamp } from '../../../src/sage';
 
 describe('Sage Intacct dates and timestamps', () => {
   it('reads offsets', () => {
@@ -39,17 +39,6 @@ describe('Sage Intacct dates and timestamps', () => {
       const iso = '2025-03-09T08:07:06.000Z';
       expect(sageTimestampToIso(toSageTimestamp(iso, offset), offset)).toBe(iso);
     }
-  });
-
-  it('converts calendar dates without time-zone arithmetic', () => {
-    expect(toSageDate('2025-06-02')).toBe('06/02/2025');
-    expect(toSageDate(new Date('2025-06-02T23:59:00Z'))).toBe('06/02/2025');
-    expect(() => toSageDate('2025-02-30')).toThrow(ValidationError);
-    expect(() => toSageDate('06/02/2025')).toThrow(ValidationError);
-    expect(sageDateToIsoDate('06/02/2025')).toBe('2025-06-02');
-    expect(sageDateToIsoDate('6/2/2025')).toBe('2025-06-02');
-    expect(sageDateToIsoDate('')).toBeNull();
-    expect(() => sageDateToIsoDate('13/01/2025')).toThrow(ValidationError);
   });
 });
 

@@ -7,16 +7,11 @@ import {
   buildLookup,
   buildQuery,
   buildRead,
-  buildReadByName,
-  buildReadByQuery,
-  buildReadMore,
   buildRequest,
   buildUpdate,
   equalTo,
-  escapeQueryValue,
   escapeXml,
   escapeXmlAttribute,
-  quoteQueryValue,
   SageRequestError,
 } from '../../../src/sage';
 
@@ -109,12 +104,6 @@ describe('escaping', () => {
     expect(escapeXml('pair 😀')).toBe('pair 😀');
   });
 
-  it('escapes readByQuery values with backslashes', () => {
-    expect(escapeQueryValue("Jane's Deli")).toBe("Jane\\'s Deli");
-    expect(escapeQueryValue('ends with \\')).toBe('ends with \\\\');
-    expect(quoteQueryValue("O'Brien & <Sons>")).toBe("'O\\'Brien & <Sons>'");
-  });
-
   it('round-trips hostile values through a standard XML parser', () => {
     const fn = buildQuery({ object: 'CUSTOMER', select: ['NAME'], filter: equalTo('NAME', HOSTILE + '\r\n') }, 'f-1');
     const doc = reader.parse(request([fn]));
@@ -157,24 +146,13 @@ describe('function builders', () => {
     expect(buildQuery({ object: 'EMPLOYEE', select: ['RECORDNO'] }).xml).toBe('<query><object>EMPLOYEE</object><select><field>RECORDNO</field></select></query>');
   });
 
-  it('readByQuery / readMore', () => {
-    const fn = buildReadByQuery({ object: 'EMPLOYEE', fields: ['RECORDNO', 'EMPLOYEEID'], query: `STATUS = 'T' AND NAME = ${quoteQueryValue("O'Neil")}` }, 'f-1');
-    expect(fn.xml).toBe(
-      "<readByQuery><object>EMPLOYEE</object><fields>RECORDNO,EMPLOYEEID</fields><query>STATUS = &apos;T&apos; AND NAME = &apos;O\\&apos;Neil&apos;</query><pagesize>1000</pagesize><returnFormat>xml</returnFormat></readByQuery>",
-    );
-    expect(() => buildReadByQuery({ object: 'EMPLOYEE', fields: ['RECORDNO'], query: '', pageSize: 1001 })).toThrow(SageRequestError);
-    expect(buildReadMore('7765623336W-ne68', 'f-2').xml).toBe('<readMore><resultId>7765623336W-ne68</resultId></readMore>');
-  });
-
-  it('read / readByName / delete take comma-separated keys, at most 100, none with a comma', () => {
+  it('read / delete take comma-separated keys, at most 100, none with a comma', () => {
     expect(buildRead('EMPLOYEE', ['1', '2'], ['RECORDNO', 'EMPLOYEEID'], 'f').xml).toBe(
       '<read><object>EMPLOYEE</object><keys>1,2</keys><fields>RECORDNO,EMPLOYEEID</fields></read>',
     );
-    expect(buildReadByName('EMPLOYEE', ['E&1', '04'], ['RECORDNO'], 'f').xml).toBe(
-      '<readByName><object>EMPLOYEE</object><keys>E&amp;1,04</keys><fields>RECORDNO</fields></readByName>',
-    );
+    expect(buildRead('EMPLOYEE', ['E&1', '04'], ['RECORDNO'], 'f').xml).toBe('<read><object>EMPLOYEE</object><keys>E&amp;1,04</keys><fields>RECORDNO</fields></read>');
     expect(buildDelete('TIMESHEET', ['112'], 'f').xml).toBe('<delete><object>TIMESHEET</object><keys>112</keys></delete>');
-    expect(() => buildReadByName('EMPLOYEE', ['A,B'], ['RECORDNO'])).toThrow(SageRequestError);
+    expect(() => buildRead('EMPLOYEE', ['A,B'], ['RECORDNO'])).toThrow(SageRequestError);
     expect(() => buildRead('EMPLOYEE', Array.from({ length: 101 }, (_, i) => String(i)), ['RECORDNO'])).toThrow(SageRequestError);
     expect(() => buildRead('EMPLOYEE', [], ['RECORDNO'])).toThrow(SageRequestError);
   });

@@ -3,7 +3,6 @@ import {
   between,
   equalTo,
   filterToXml,
-  fromConfigConditions,
   greaterThan,
   greaterThanOrEqualTo,
   inList,
@@ -85,17 +84,5 @@ describe('filter builder', () => {
     expect(() => equalTo('A B', 'x')).toThrow(SageRequestError);
     expect(() => isNull('A</field>')).toThrow(SageRequestError);
     expect(() => equalTo('A..B', 'x')).toThrow(SageRequestError);
-  });
-
-  it('converts the configuration file conditions', () => {
-    const f = fromConfigConditions([
-      { field: 'DEPARTMENTID', op: 'eq', value: 'D1' },
-      { field: 'EMPLOYEETYPE', op: 'in', values: ['Hourly', 'Salaried'] },
-      { field: 'LOCATIONID', op: 'isnotnull' },
-      { field: 'NAME', op: 'notlike', value: 'Test%' },
-    ]);
-    expect(f).toEqual(and(equalTo('DEPARTMENTID', 'D1'), inList('EMPLOYEETYPE', ['Hourly', 'Salaried']), isNotNull('LOCATIONID'), notLike('NAME', 'Test%')));
-    expect(fromConfigConditions([])).toBeUndefined();
-    expect(fromConfigConditions([{ field: 'X', op: 'gte', value: '5' }])).toEqual(greaterThanOrEqualTo('X', '5'));
   });
 });

@@ -6,58 +6,43 @@ import { SageMalformedResponseError } from '../../../src/sage';
 
 describe('keyset cursors', () => {
   it('start empty, encode to JSON strings and decode back', () => {
-    const start = decodeCursor(undefined, 'recordno', 'EMPLOYEE');
+    const start = decodeCursor(undefined, 'EMPLOYEE');
     expect(start).toEqual({ v: 1, mode: 'recordno', object: 'EMPLOYEE', after: null });
-    const next = advance(start, [{ RECORDNO: '5' }, { RECORDNO: '17' }], '+00:00');
+    const next = advance(start, [{ RECORDNO: '5' }, { RECORDNO: '17' }]);
     const s = encodeCursor(next);
     expect(typeof s).toBe('string');
-    expect(decodeCursor(s, 'recordno', 'EMPLOYEE')).toEqual({ v: 1, mode: 'recordno', object: 'EMPLOYEE', after: '17' });
-    expect(advance(next, [], '+00:00')).toBe(next);
+    expect(decodeCursor(s, 'EMPLOYEE')).toEqual({ v: 1, mode: 'recordno', object: 'EMPLOYEE', after: '17' });
+    expect(advance(next, [])).toBe(next);
   });
 
   it('refuse foreign or tampered cursors', () => {
     const s = encodeCursor({ v: 1, mode: 'recordno', object: 'EMPLOYEE', after: '1' });
-    expect(() => decodeCursor(s, 'modified', 'EMPLOYEE')).toThrow(ValidationError);
-    expect(() => decodeCursor(s, 'recordno', 'PROJECT')).toThrow(ValidationError);
-    expect(() => decodeCursor('{"v":1,"mode":"recordno","object":"EMPLOYEE","after":"1 OR 1=1"}', 'recordno', 'EMPLOYEE')).toThrow(ValidationError);
-    expect(() => decodeCursor('{', 'recordno', 'EMPLOYEE')).toThrow(ValidationError);
+    expect(() => decodeCursor(s, 'PROJECT')).toThrow(ValidationError);
+    expect(() => decodeCursor('{"v":1,"mode":"modified","object":"EMPLOYEE","after":null}', 'EMPLOYEE')).toThrow(ValidationError);
+    expect(() => decodeCursor('{"v":1,"mode":"recordno","object":"EMPLOYEE","after":"1 OR 1=1"}', 'EMPLOYEE')).toThrow(ValidationError);
+    expect(() => decodeCursor('{', 'EMPLOYEE')).toThrow(ValidationError);
   });
 
-  it('modified cursors keep WHENMODIFIED as UTC and RECORDNO of the last record', () => {
-    const start = decodeCursor('', 'modified', 'TASK');
-    const next = advance(start, [{ RECORDNO: '3', WHENMODIFIED: '06/01/2025 10:00:00' }], '-06:00');
-    expect(next).toEqual({ v: 1, mode: 'modified', object: 'TASK', after: { t: '2025-06-01T16:00:00.000Z', r: '3' } });
-    expect(() => advance(start, [{ RECORDNO: '3', WHENMODIFIED: '' }], '-06:00')).toThrow(SageMalformedResponseError);
-    expect(() => advance(start, [{ WHENMODIFIED: '06/01/2025 10:00:00' }], '-06:00')).toThrow(SageMalformedResponseError);
+  it('advance past a record without a numeric RECORDNO is a malformed response', () => {
+    const start = decodeCursor('', 'TASK');
+    expect(() => advance(start, [{ TASKID: 'T-1' }])).toThrow(SageMalformedResponseError);
+    expect(() => advance(start, [{ RECORDNO: '3a' }])).toThrow(SageMalformedResponseError);
   });
 });
 
 describe('keyset queries', () => {
-  it('RECORDNO: RECORDNO > last, ordered by RECORDNO, RECORDNO always selected', () => {
-    const q = keysetQuery({ v: 1, mode: 'recordno', object: 'EMPLOYEE', after: '42' }, { object: 'EMPLOYEE', filter: equalTo('STATUS', 'active') }, ['EMPLOYEEID'], 2000, '+00:00');
+  it('RECORDNO > last, ordered by RECORDNO, RECORDNO always selected', () => {
+    const q = keysetQuery({ v: 1, mode: 'recordno', object: 'EMPLOYEE', after: '42' }, { object: 'EMPLOYEE', filter: equalTo('STATUS', 'active') }, ['EMPLOYEEID'], 2000);
     expect(q.select).toEqual(['EMPLOYEEID', 'RECORDNO']);
     expect(q.orderBy).toEqual([{ field: 'RECORDNO' }]);
     expect(q.filter).toEqual({ op: 'and', filters: [equalTo('STATUS', 'active'), { op: 'greaterthan', field: 'RECORDNO', value: '42' }] });
     expect(q.pageSize).toBe(2000);
   });
 
-  it('WHENMODIFIED: (WM > t) OR (WM = t AND RECORDNO > r) in the user offset, ordered by WM then RECORDNO', () => {
-    const q = keysetQuery(
-      { v: 1, mode: 'modified', object: 'EMPLOYEE', after: { t: '2025-06-01T16:00:00.000Z', r: '7' } },
-      { object: 'EMPLOYEE', since: '2025-01-01T00:00:00Z' },
-      ['RECORDNO'],
-      500,
-      '-06:00',
-    );
-    expect(q.select).toEqual(['RECORDNO', 'WHENMODIFIED']);
-    expect(q.orderBy).toEqual([{ field: 'WHENMODIFIED' }, { field: 'RECORDNO' }]);
-    expect(q.filter).toEqual({
-      op: 'or',
-      filters: [
-        { op: 'greaterthan', field: 'WHENMODIFIED', value: '06/01/2025 10:00:00' },
-        { op: 'and', filters: [{ op: 'equalto', field: 'WHENMODIFIED', value: '06/01/2025 10:00:00' }, { op: 'greaterthan', field: 'RECORDNO', value: '7' }] },
-      ],
-    });
+  it('the first page has only the caller filter, and RECORDNO is not selected twice', () => {
+    const q = keysetQuery({ v: 1, mode: 'recordno', object: 'EMPLOYEE', after: null }, { object: 'EMPLOYEE' }, ['RECORDNO', 'EMPLOYEEID'], 500);
+    expect(q.select).toEqual(['RECORDNO', 'EMPLOYEEID']);
+    expect(q.filter).toBeUndefined();
   });
 });
 

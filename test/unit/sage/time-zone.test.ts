@@ -1,6 +1,6 @@
 import type { SageConfig } from '../../../src/config/schema';
 import { ConfigError } from '../../../src/errors';
-import { resetCompanyLimiters, SageClient } from '../../../src/sage';
+import { greaterThanOrEqualTo, resetCompanyLimiters, SageClient, toSageTimestamp } from '../../../src/sage';
 import { answerQuery, FakeGateway, SESSION_ENDPOINT, type FakeFunction, type FakeRequest, type QueryLog } from './fake-gateway';
 import * as fx from './fixtures';
 
@@ -71,7 +71,7 @@ describe('the user’s time-zone offset', () => {
     await c.query({ object: 'EMPLOYEE' });
     expect(c.userTimeZoneOffset()).toBe('-08:00');
     // Filters are written in the latest offset: 18:00Z is 10:00 at −08:00.
-    await c.pageByModified({ object: 'EMPLOYEE', since: '2026-11-02T18:00:00Z' });
+    await c.pageByRecordNo({ object: 'EMPLOYEE', filter: greaterThanOrEqualTo('WHENMODIFIED', toSageTimestamp('2026-11-02T18:00:00Z', await c.effectiveTimeZoneOffset())) });
     expect(JSON.stringify(log[log.length - 1].filter)).toContain('11/02/2026 10:00:00');
   });
 
