@@ -109,7 +109,7 @@ async function main(): Promise<number> {
       : (embeddedDefaultConfig() as { connections: Array<{ timesheets: Record<string, unknown> }> }).connections[0].timesheets,
   });
   const worker = await startWorker(dir, temporal, sb, file, connection);
-  console.log(`sandboxes pid ${sb.pid}; Temporal dev server pid ${temporal.pid} at ${temporal.address}; ${describeWorkerPid(worker)}`);
+  console.log(`sandboxes pids Sage ${sb.pids.sage}, Assignar ${sb.pids.assignar}; Temporal dev server pid ${temporal.pid} at ${temporal.address}; ${describeWorkerPid(worker)}`);
   console.log(
     `connection: sage.concurrency ${connection.sage.concurrency}; assignar.requestsPerSecond ${connection.assignar.requestsPerSecond}, concurrency ${connection.assignar.concurrency}, pageSize ${connection.assignar.pageSize}; ` +
       `timesheets: equipmentCostType ${connection.timesheets.equipmentCostType}, timeTypes ${Object.keys(connection.timesheets.timeTypes).join('/') || 'none'}, grouping ${connection.timesheets.grouping}, week starts ${connection.timesheets.weekStartsOn}, ${connection.timesheets.hoursDecimals} decimals (${connection.timesheets.rounding}), splitAtMidnight ${connection.timesheets.splitAtMidnight}`,

@@ -27,7 +27,7 @@ import type { Client } from '@temporalio/client';
 import { Pool } from 'pg';
 import {
   assignar, assignarCalls, checkOnePerRecord, cleanup, fmt, inScopeRecords, makeTmpDir, printChecks, round, runBench, runWorkflow, sage,
-  startSandboxes, startTemporal, startWorker, stopProcess, temporalClient, type TemporalServer, type WorkerProcess, writeWorkerConfig,
+  startSandboxes, startTemporal, startWorker, stopProcess, stopSandboxes, temporalClient, type TemporalServer, type WorkerProcess, writeWorkerConfig,
 } from './support/sync-rig';
 import type { EntityKind } from '../src/config';
 import { connectionTaskQueue } from '../src/contracts/task-queues';
@@ -114,7 +114,7 @@ async function runRound(dir: string, temporal: TemporalServer, client: Client, p
     sage: { seed: SAGE_SEED, latencyMs: SAGE_LATENCY_MS, concurrencyCap: SAGE_CAP },
     assignar: { seed: 'demo', latencyMs: ASSIGNAR_LATENCY_MS, requestsPerSecond: ASSIGNAR_RPS },
   });
-  console.log(`sandboxes pid ${sb.pid}: Sage ${sb.info.sage.baseUrl}, Assignar ${sb.info.assignar.baseUrl}`);
+  console.log(`sandboxes pids Sage ${sb.pids.sage}, Assignar ${sb.pids.assignar}: Sage ${sb.info.sage.baseUrl}, Assignar ${sb.info.assignar.baseUrl}`);
   const { file, connection } = writeWorkerConfig(roundDir, sb, {
     sageConcurrency: SAGE_CAP,
     sageLatencyMs: SAGE_LATENCY_MS,
@@ -228,7 +228,7 @@ async function runRound(dir: string, temporal: TemporalServer, client: Client, p
   printChecks(checks);
   const correct = checks.every((c) => c.ok);
   console.log(`  ${correct ? 'every in-scope record is in Assignar exactly once, or failed with a reason' : 'MISMATCH: see above'}`);
-  await stopProcess(sb.child);
+  await stopSandboxes(sb);
 
   return {
     workers: workerCount,

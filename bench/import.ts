@@ -48,7 +48,7 @@ async function main(): Promise<number> {
     }),
     startTemporal(dir),
   ]);
-  console.log(`sandboxes pid ${sb.pid}: Sage ${sb.info.sage.baseUrl}, Assignar ${sb.info.assignar.baseUrl}; Temporal dev server pid ${temporal.pid} at ${temporal.address}`);
+  console.log(`sandboxes pids Sage ${sb.pids.sage}, Assignar ${sb.pids.assignar}: Sage ${sb.info.sage.baseUrl}, Assignar ${sb.info.assignar.baseUrl}; Temporal dev server pid ${temporal.pid} at ${temporal.address}`);
 
   const { file, connection } = writeWorkerConfig(dir, sb, {
     sageConcurrency: SAGE_CAP,

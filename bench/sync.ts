@@ -110,7 +110,7 @@ async function main(): Promise<number> {
     assignarConcurrency: ASSIGNAR_CONCURRENCY,
   });
   const worker = await startWorker(dir, temporal, sb, file, connection);
-  console.log(`sandboxes pid ${sb.pid}; Temporal dev server pid ${temporal.pid} at ${temporal.address}; ${describeWorkerPid(worker)}`);
+  console.log(`sandboxes pids Sage ${sb.pids.sage}, Assignar ${sb.pids.assignar}; Temporal dev server pid ${temporal.pid} at ${temporal.address}; ${describeWorkerPid(worker)}`);
   const client = await temporalClient(temporal.address);
 
   // ── 1. the import ──────────────────────────────────────────────────────────────────────────────────

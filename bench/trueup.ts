@@ -139,7 +139,7 @@ async function main(): Promise<number> {
   const client = await temporalClient(temporal.address);
   const registered = await ensureSearchAttributes(client.connection, 'default');
   const worker = await startWorker(dir, temporal, sb, file, connection);
-  console.log(`sandboxes pid ${sb.pid}; Temporal dev server pid ${temporal.pid} at ${temporal.address}; ${describeWorkerPid(worker)}`);
+  console.log(`sandboxes pids Sage ${sb.pids.sage}, Assignar ${sb.pids.assignar}; Temporal dev server pid ${temporal.pid} at ${temporal.address}; ${describeWorkerPid(worker)}`);
   console.log(
     `connection: sage.concurrency ${connection.sage.concurrency}, pageSize ${connection.sage.pageSize}; assignar.requestsPerSecond ${connection.assignar.requestsPerSecond}, ` +
       `concurrency ${connection.assignar.concurrency}, pageSize ${connection.assignar.pageSize}; worker drift policy ${connection.entities.worker.drift}; ` +

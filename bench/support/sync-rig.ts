@@ -2,7 +2,7 @@
  * The rig bench/import.ts and bench/sync.ts share: every part real and in its own process —
  *   - a Temporal dev server (the CLI, `temporal server start-dev --headless`) on free ports with its SQLite
  *     file in a temporary directory;
- *   - both sandboxes in one child process (bench/support/sync-sandboxes.ts), driven over HTTP through
+ *   - each sandbox in a child process of its own (bench/support/sync-sandboxes.ts), driven over HTTP through
  *     their `/_sandbox/` control APIs only;
  *   - the production worker, `node bin/intacct-assignar.js --config <tmp yaml> worker`, with
  *     TEMPORAL_ADDRESS set and its ledger in a temporary SQLite file (DATABASE_URL removed). bin/ registers
@@ -204,34 +204,56 @@ export async function temporalClient(address: string): Promise<Client> {
 
 export interface Sandboxes {
   info: SyncSandboxesInfo;
+  /** The Assignar sandbox's process (the busier one); `pids` has both. */
   pid: number;
-  child: ChildProcess;
+  pids: { sage: number; assignar: number };
+  /** Both processes: stop them with stopSandboxes. */
+  children: ChildProcess[];
 }
 
-/** Both sandboxes in one child process; resolves with the JSON line it prints when ready. */
-export async function startSandboxes(opts: SyncSandboxesOptions): Promise<Sandboxes> {
+/** One sandbox in a child process of its own; resolves with the JSON line it prints when ready. */
+async function startSandboxProcess(opts: SyncSandboxesOptions, only: 'sage' | 'assignar'): Promise<{ info: Partial<SyncSandboxesInfo>; child: ChildProcess }> {
   const script = path.join(__dirname, 'sync-sandboxes.ts');
   const nodeArgs = (process.env.BENCH_SANDBOX_NODE_ARGS ?? '').split(' ').filter(Boolean); // diagnostics only
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, JSON.stringify(opts)], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
-  managed.push({ name: 'sandboxes', child });
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, JSON.stringify({ ...opts, only })], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+  managed.push({ name: `${only} sandbox`, child });
   const lines = createInterface({ input: child.stdout! });
-  const info = await new Promise<SyncSandboxesInfo>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the sandboxes did not start within 120 s')), 120_000);
+  const info = await new Promise<Partial<SyncSandboxesInfo>>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the ${only} sandbox did not start within 120 s`)), 120_000);
     lines.on('line', (line) => {
       if (!line.startsWith('{')) return;
       clearTimeout(timer);
       try {
-        resolve(JSON.parse(line) as SyncSandboxesInfo);
+        resolve(JSON.parse(line) as Partial<SyncSandboxesInfo>);
       } catch (err) {
         reject(err as Error);
       }
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`the sandboxes exited (code ${code}) before they were ready`));
+      reject(new Error(`the ${only} sandbox exited (code ${code}) before it was ready`));
     });
   });
-  return { info, pid: child.pid!, child };
+  return { info, child };
+}
+
+/**
+ * The Sage Intacct and the Assignar sandbox, each in a child process of its own (as the real services are
+ * separate hosts), so neither one's CPU delays the other's answers.
+ */
+export async function startSandboxes(opts: SyncSandboxesOptions): Promise<Sandboxes> {
+  const [sageProc, assignarProc] = await Promise.all([startSandboxProcess(opts, 'sage'), startSandboxProcess(opts, 'assignar')]);
+  return {
+    info: { pid: assignarProc.child.pid!, sage: sageProc.info.sage!, assignar: assignarProc.info.assignar! },
+    pid: assignarProc.child.pid!,
+    pids: { sage: sageProc.child.pid!, assignar: assignarProc.child.pid! },
+    children: [sageProc.child, assignarProc.child],
+  };
+}
+
+/** Stops both sandbox processes (a bench round that starts a fresh tenant). */
+export async function stopSandboxes(sb: Sandboxes): Promise<void> {
+  for (const child of sb.children) await stopProcess(child);
 }
 
 async function controlCall<T>(base: string, method: 'GET' | 'DELETE' | 'POST' | 'PUT', route: string, body?: unknown): Promise<T> {

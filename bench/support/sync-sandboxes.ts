@@ -1,8 +1,8 @@
 /**
- * Runs BOTH sandboxes (Sage Intacct and Assignar) in one process of their own for the sync benchmarks
- * (bench/import.ts, bench/sync.ts), so their CPU — building 2,000-record pages, validating bodies — is on
- * neither the worker's nor the bench's event loop. The bench drives them only over HTTP, through their
- * `/_sandbox/` control APIs; this process exposes nothing else.
+ * Runs the sandboxes (Sage Intacct and Assignar) in a process of their own for the benchmarks, so their CPU —
+ * building 2,000-record pages, validating bodies — is on neither the worker's nor the bench's event loop. The
+ * rig (sync-rig.ts) starts two of these, one per sandbox (`"only"`), as the real services are separate hosts.
+ * The bench drives them only over HTTP, through their `/_sandbox/` control APIs; this process exposes nothing else.
  *
  * Knobs come as one JSON argument (or $SYNC_SANDBOXES_OPTIONS):
  *   {"sage":     {"seed":"large","latencyMs":200,"concurrencyCap":2},
@@ -19,9 +19,11 @@ import { startSageSandbox, type SageSandbox, type SageSandboxOptions } from '../
 export interface SyncSandboxesOptions {
   sage?: Pick<SageSandboxOptions, 'seed' | 'latencyMs' | 'concurrencyCap'>;
   assignar?: Pick<AssignarSandboxOptions, 'seed' | 'latencyMs' | 'requestsPerSecond' | 'concurrencyCap'>;
+  /** Start only this one (the rig runs each sandbox in a process of its own, as the real services are). */
+  only?: 'sage' | 'assignar';
 }
 
-/** The one line printed when ready. */
+/** The one line printed when ready (with `only`, just that sandbox's half). */
 export interface SyncSandboxesInfo {
   pid: number;
   sage: {
@@ -74,15 +76,15 @@ async function main(): Promise<void> {
   process.stdin.resume();
 
   try {
-    sage = await startSageSandbox({ ...opts.sage, port: 0 });
-    assignar = await startAssignarSandbox({ ...opts.assignar, port: 0 });
+    if (opts.only !== 'assignar') sage = await startSageSandbox({ ...opts.sage, port: 0 });
+    if (opts.only !== 'sage') assignar = await startAssignarSandbox({ ...opts.assignar, port: 0 });
   } catch (err) {
     await Promise.allSettled([sage?.close(), assignar?.close()]);
     throw err;
   }
-  const info: SyncSandboxesInfo = {
+  const info: Partial<SyncSandboxesInfo> = {
     pid: process.pid,
-    sage: {
+    sage: sage && {
       baseUrl: sage.baseUrl,
       endpoint: sage.endpointUrl,
       control: `${sage.baseUrl}/_sandbox/`,
@@ -90,7 +92,7 @@ async function main(): Promise<void> {
       ...sage.credentials,
       faults: { ...sage.faults() },
     },
-    assignar: {
+    assignar: assignar && {
       baseUrl: assignar.baseUrl,
       apiBase: assignar.apiBase,
       tokenUrl: assignar.tokenUrl,

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
+import { ConfigError } from '../errors';
 
 /**
  * Who may use the console. Operator tokens come from $INTACCT_ASSIGNAR_CONSOLE_TOKENS as comma-separated
@@ -35,10 +36,10 @@ export function parseOperatorTokens(value: string | undefined): OperatorToken[] 
     const colon = trimmed.indexOf(':');
     const name = colon > 0 ? trimmed.slice(0, colon).trim() : '';
     const token = colon > 0 ? trimmed.slice(colon + 1).trim() : '';
-    if (!NAME.test(name)) throw new Error(`${TOKENS_ENV}: pair ${i + 1} needs a name (letters, digits, . _ @ -, at most 64) before the colon: name:token`);
-    if (name === LOCAL_OPERATOR) throw new Error(`${TOKENS_ENV}: pair ${i + 1}: the name "${LOCAL_OPERATOR}" is reserved for requests on a loopback address`);
-    if (token.length < MIN_TOKEN_LENGTH) throw new Error(`${TOKENS_ENV}: the token of "${name}" is shorter than ${MIN_TOKEN_LENGTH} characters`);
-    if (tokens.some((t) => t.name === name)) throw new Error(`${TOKENS_ENV}: "${name}" is given twice`);
+    if (!NAME.test(name)) throw new ConfigError(`${TOKENS_ENV}: pair ${i + 1} needs a name (letters, digits, . _ @ -, at most 64) before the colon: name:token`);
+    if (name === LOCAL_OPERATOR) throw new ConfigError(`${TOKENS_ENV}: pair ${i + 1}: the name "${LOCAL_OPERATOR}" is reserved for requests on a loopback address`);
+    if (token.length < MIN_TOKEN_LENGTH) throw new ConfigError(`${TOKENS_ENV}: the token of "${name}" is shorter than ${MIN_TOKEN_LENGTH} characters`);
+    if (tokens.some((t) => t.name === name)) throw new ConfigError(`${TOKENS_ENV}: "${name}" is given twice`);
     tokens.push({ name, digest: digest(token) });
   });
   return tokens;

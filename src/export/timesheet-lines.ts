@@ -142,11 +142,6 @@ export function lineDescription(timesheetId: string, comments: string | null | u
   return chars.length <= DESCRIPTION_MAX_CHARS ? text : `${chars.slice(0, DESCRIPTION_MAX_CHARS - 1).join('')}…`;
 }
 
-/** The Assignar timesheet id in a DESCRIPTION written by lineDescription, or null. */
-export function assignarTimesheetIdOf(description: string): string | null {
-  return /^Assignar timesheet (\d+)(?::|$)/.exec(description)?.[1] ?? null;
-}
-
 /** Reasons joined for the ledger's `reason` column. */
 export function describeHolds(holds: readonly HoldReason[]): string {
   return holds.map((h) => h.message).join(' | ');

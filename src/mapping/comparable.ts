@@ -78,7 +78,3 @@ export function deactivationPayload(kind: EntityKind, current: AnyRecord = {}): 
   return body;
 }
 
-/** Fields a deactivation body must carry for the kind (empty for users and projects). */
-export function deactivationRequires(kind: EntityKind): readonly string[] {
-  return CATALOG[kind].requiredOnWrite;
-}

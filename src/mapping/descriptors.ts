@@ -93,13 +93,6 @@ export function descriptorFor<K extends EntityKind>(kind: K): EntityDescriptor<K
 /** Every kind in dependency order: clients → projects → roles, assets, cost codes → workers → work orders. */
 export const SYNC_ORDER: readonly EntityKind[] = [...ENTITY_KINDS].sort((a, b) => ENTITY_DESCRIPTORS[a].stage - ENTITY_DESCRIPTORS[b].stage);
 
-/** The same order grouped in stages; kinds within a stage do not depend on each other. */
-export const SYNC_STAGES: readonly (readonly EntityKind[])[] = (() => {
-  const stages: EntityKind[][] = [];
-  for (const kind of SYNC_ORDER) (stages[ENTITY_DESCRIPTORS[kind].stage] ??= []).push(kind);
-  return stages.filter(Boolean);
-})();
-
 /** Maps one Sage record (validated against its object schema first) to its Assignar payload. */
 export function mapRecord<K extends EntityKind>(kind: K, record: unknown, ctx: MapContext): MapResult<PayloadByKind[K]> {
   return ENTITY_DESCRIPTORS[kind].map(record, ctx);

@@ -43,14 +43,6 @@ export function failure(ref: SageRef, reason: string, field?: string): MapFailur
 
 const configPath = (kind: EntityKind, target: string) => `entities.${kind}.fieldOverrides.${target}`;
 
-/**
- * Problems with an entity's configured field overrides (unknown Assignar field, protected key field,
- * constant of the wrong type). Each is a sentence naming the configuration path. Empty when all is well.
- */
-export function overrideProblems(kind: EntityKind, overrides: Record<string, { from: string } | { value: unknown }>): string[] {
-  return overrideIssues(kind, overrides).map((i) => `${i.path}: ${i.message}`);
-}
-
 function overrideIssues(kind: EntityKind, overrides: Record<string, { from: string } | { value: unknown }>): { path: string; message: string }[] {
   const cat = CATALOG[kind];
   const issues: { path: string; message: string }[] = [];

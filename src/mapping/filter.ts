@@ -67,7 +67,6 @@ export const FilterNodeSchema: z.ZodType<FilterNode> = z.lazy(() =>
 );
 
 /** A filter, or null for "every record". */
-export const FilterSchema = FilterNodeSchema.nullable();
 export type Filter = FilterNode | null;
 
 export function isCondition(node: FilterNode): node is FilterConditionNode {

@@ -35,7 +35,6 @@ export {
   mapRecord,
   selectFieldsFor,
   SYNC_ORDER,
-  SYNC_STAGES,
   type EntityDescriptor,
 } from './descriptors';
 export {
@@ -46,7 +45,6 @@ export {
   FilterConditionNodeSchema,
   filterFields,
   FilterNodeSchema,
-  FilterSchema,
   fromConfigCondition,
   inList,
   inScope,
@@ -63,8 +61,7 @@ export {
   type FilterOp,
 } from './filter';
 export { canonicalize, canonicalJson, contentHash, MAPPING_VERSION, sha256Hex, type CanonicalValue } from './hash';
-export { assignarHash, comparable, comparableFields, deactivationPayload, deactivationRequires } from './comparable';
-export { overrideProblems } from './fields';
+export { assignarHash, comparable, comparableFields, deactivationPayload } from './comparable';
 export {
   assignarMatchValue,
   JOB_NUMBER_SEPARATOR,
@@ -72,7 +69,6 @@ export {
   matchValueOf,
   readableId,
   sageKey,
-  taskIdFromJobNumber,
   WORK_ORDER_ID_SEPARATOR,
 } from './keys';
 export { NO_EMAIL_DOMAIN, parseSageDate, placeholderUsername } from './values';

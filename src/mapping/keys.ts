@@ -27,15 +27,6 @@ export function jobNumber(projectId: string, taskId: string): string {
 }
 
 /**
- * The TASKID inside a `job_number`, given its project's PROJECTID (the project's Assignar `external_id`).
- * Unambiguous even when IDs contain `-`, because the project part is known. Null if it does not match.
- */
-export function taskIdFromJobNumber(job: string, projectId: string): string | null {
-  const prefix = `${projectId.trim()}${JOB_NUMBER_SEPARATOR}`;
-  return job.startsWith(prefix) && job.length > prefix.length ? job.slice(prefix.length) : null;
-}
-
-/**
  * The value of the Assignar match key for a Sage record: what an existing, unlinked Assignar record must
  * carry in `external_id` (clients, projects, roles, assets, cost codes), `employee_id` (workers) or
  * `job_number` (work orders) to be adopted instead of duplicated.

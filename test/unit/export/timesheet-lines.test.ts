@@ -1,5 +1,4 @@
 import {
-  assignarTimesheetIdOf,
   buildTimesheetLines,
   DESCRIPTION_MAX_CHARS,
   describeHolds,
@@ -291,7 +290,6 @@ describe('DESCRIPTION', () => {
     const out = lines(buildTimesheetLines(timesheet({ comments }), lookupsOf(), OPTIONS));
     const carried = comments.replace(/[\f\v]/g, ' ');
     for (const l of out) expect(l.description).toBe(`Assignar timesheet 1001: ${carried}`);
-    expect(assignarTimesheetIdOf(out[0].description)).toBe('1001');
   });
 
   test('blank comments leave the marker alone; long ones are cut at a code point boundary', () => {
@@ -303,7 +301,5 @@ describe('DESCRIPTION', () => {
     expect(d.endsWith('…')).toBe(true);
     expect(d.startsWith('Assignar timesheet 1001: Excavation & backfill <zone B> 🚧 ')).toBe(true);
     expect(d).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/); // no lone high surrogate
-    expect(assignarTimesheetIdOf(d)).toBe('1001');
-    expect(assignarTimesheetIdOf('Assignar timesheet 10012x')).toBeNull();
   });
 });

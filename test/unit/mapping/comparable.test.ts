@@ -4,7 +4,6 @@ import {
   comparableFields,
   contentHash,
   deactivationPayload,
-  deactivationRequires,
   mapRecord,
   type MapResult,
 } from '../../../src/mapping';
@@ -82,7 +81,6 @@ describe('deactivationPayload', () => {
   it('is {active: false} for users and projects', () => {
     expect(deactivationPayload('worker', { id: 1, first_name: 'Maria' })).toEqual({ active: false });
     expect(deactivationPayload('project', { id: 1, name: 'x', client_id: 975 })).toEqual({ active: false });
-    expect(deactivationRequires('worker')).toEqual([]);
   });
 
   it("carries the fields the spec requires on every PUT, from the current record", () => {

@@ -9,8 +9,6 @@ import {
   jobNumber,
   selectFieldsFor,
   SYNC_ORDER,
-  SYNC_STAGES,
-  taskIdFromJobNumber,
 } from '../../../src/mapping';
 import { ENTITY_KINDS } from '../../../src/config/schema';
 import { selectFields } from '../../../src/sage/objects';
@@ -81,7 +79,6 @@ describe('entity descriptors', () => {
 
   it('dependency order: clients → projects → roles, assets, cost codes → workers → work orders', () => {
     expect(SYNC_ORDER).toEqual(['client', 'project', 'role', 'asset', 'costCode', 'worker', 'workOrder']);
-    expect(SYNC_STAGES).toEqual([['client'], ['project'], ['role', 'asset', 'costCode'], ['worker'], ['workOrder']]);
     for (const k of ENTITY_KINDS) for (const dep of ENTITY_DESCRIPTORS[k].dependsOn) expect(ENTITY_DESCRIPTORS[dep].stage).toBeLessThan(ENTITY_DESCRIPTORS[k].stage);
   });
 
@@ -104,12 +101,8 @@ describe('entity descriptors', () => {
     expect(assignarMatchValue('client', { id: 1, external_id: null })).toBe('');
   });
 
-  it('job numbers: PROJECTID-TASKID, and back given the project', () => {
+  it('job numbers: PROJECTID-TASKID', () => {
     expect(jobNumber('P-200', '02-A')).toBe('P-200-02-A');
-    expect(taskIdFromJobNumber('P-200-02-A', 'P-200')).toBe('02-A');
-    expect(taskIdFromJobNumber('P-200-02-A', 'P')).toBe('200-02-A');
-    expect(taskIdFromJobNumber('P-200-', 'P-200')).toBeNull();
-    expect(taskIdFromJobNumber('JOB123', 'P100')).toBeNull();
   });
 
   it('select list: the object schema fields plus the fields filters and overrides read', () => {
