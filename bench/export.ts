@@ -59,6 +59,20 @@ function isoDate(v: unknown): string {
   const m = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(s);
   return m ? `${m[3]}-${m[1]}-${m[2]}` : s.slice(0, 10);
 }
+const processCallsOf = (byRoute: Record<string, number>) => Object.entries(byRoute).filter(([r]) => /^PUT .*\/process$/.test(r)).reduce((n, [, v]) => n + v, 0);
+/** Per window: all calls per second and process calls per second, from cumulative once-a-second samples. */
+function rateTimeline(samples: ReadonlyArray<{ ms: number; total: number; process: number }>, windowMs: number): string[] {
+  const out: string[] = [];
+  let prev = { ms: 0, total: 0, process: 0 };
+  for (let end = windowMs; prev.ms < (samples.at(-1)?.ms ?? 0); end += windowMs) {
+    const last = [...samples].reverse().find((x) => x.ms <= end);
+    if (!last || last.ms <= prev.ms) continue;
+    const secs = (last.ms - prev.ms) / 1000;
+    out.push(`${fmt(prev.ms / 1000, 0).padStart(4)}–${fmt(last.ms / 1000, 0).padEnd(4)} s  ${fmt((last.total - prev.total) / secs, 1).padStart(6)} calls/s  ${fmt((last.process - prev.process) / secs, 1).padStart(6)} process/s`);
+    prev = last;
+  }
+  return out;
+}
 const sumNested = (m: Record<string, Record<string, number>>) => Object.values(m).reduce((n, d) => n + Object.values(d).reduce((a, b) => a + b, 0), 0);
 
 /** Per activity type: calls, first schedule → last close (the phase's wall), summed activity time, queueing. */
@@ -150,6 +164,15 @@ async function main(): Promise<number> {
   // ── 3. the export ─────────────────────────────────────────────────────────────────────────────────
   console.log('3. timesheetExport started…');
   const phaseSeen: Array<{ phase: string; s: number }> = [];
+  // Assignar's own counters once a second: the call rate over the run, to see where it falls below the limit.
+  const rateSamples: Array<{ ms: number; total: number; process: number }> = [];
+  const exportStart = Date.now();
+  const sampler = setInterval(() => {
+    void assignar
+      .stats(sb)
+      .then((st) => rateSamples.push({ ms: Date.now() - exportStart, total: st.requests.total, process: processCallsOf(st.requests.byRoute) }))
+      .catch(() => undefined);
+  }, 1000);
   const run = await runWorkflow(client, 'timesheetExport', PAGES_PER_RUN ? { pagesPerRun: PAGES_PER_RUN } : {}, async (handle, s) => {
     const p = (await handle.query('progress')) as Progress;
     if (phaseSeen.at(-1)?.phase !== p.phase) phaseSeen.push({ phase: p.phase, s });
@@ -159,11 +182,12 @@ async function main(): Promise<number> {
         `created ${t[EXPORT_TOTALS.groupsCreated] ?? 0}, processed ${t[EXPORT_TOTALS.timesheetsProcessed] ?? 0}, held ${t[EXPORT_TOTALS.timesheetsHeld] ?? 0}`,
     );
   });
+  clearInterval(sampler);
   const [sageStats, assignarStats] = await Promise.all([sage.stats(sb), assignar.stats(sb)]);
   const history = await workflowRuns(client, run.workflowId, run.firstRunId);
   const totals = run.summary.totals ?? {};
   const calls = assignarCalls(assignarStats);
-  const processCalls = Object.entries(calls.byRoute).filter(([r]) => /^PUT .*\/process$/.test(r)).reduce((n, [, v]) => n + v, 0);
+  const processCalls = processCallsOf(calls.byRoute);
   const sageTx = sageStats.transactions.total;
   const sageRequests = sageStats.requests;
   const boundAssignar = processCalls / ASSIGNAR_RPS;
@@ -324,6 +348,8 @@ async function main(): Promise<number> {
     );
   }
   if (phaseSeen.length) console.log(`  phases seen by the progress query (15 s ticks): ${phaseSeen.map((p) => `${p.phase} @${fmt(p.s, 0)} s`).join(', ')}`);
+  console.log(`  Assignar calls per second over the run (10 s windows, from the sandbox's counters; the limit is ${ASSIGNAR_RPS}/s):`);
+  for (const line of rateTimeline(rateSamples, 10_000)) console.log(`    ${line}`);
   console.log('  activities (type, subject):');
   for (const l of activityBreakdown(history.activities, Math.min(...history.activities.map((a) => a.scheduledMs)), Math.max(...history.activities.map((a) => a.closedMs ?? a.scheduledMs)))) console.log(`  ${l}`);
 

@@ -164,79 +164,103 @@ function present(v: unknown): boolean {
   return v !== undefined && v !== null;
 }
 
-function matches(rec: Rec, f: Filter, fields: Map<string, FieldInfo>): boolean {
-  const v = rec[f.field];
+/**
+ * A filter as a predicate on records, its value parsed once per query (as a database would bind it), not
+ * once per row: an `id__in` of 500 ids over 20,000 timesheets is a set lookup per row.
+ */
+function compileFilter(f: Filter, fields: Map<string, FieldInfo>): (rec: Rec) => boolean {
   const info = fields.get(f.field);
   const val = (raw: string) => coerce(raw, info, f.field);
+  const field = f.field;
+  const compared = (test: (c: number) => boolean) => {
+    const target = val(f.raw);
+    return (rec: Rec) => {
+      const v = rec[field];
+      return present(v) && test(compareValues(v, target));
+    };
+  };
   switch (f.op) {
     case 'eq':
-      return present(v) && compareValues(v, val(f.raw)) === 0;
+      return compared((c) => c === 0);
     case 'ne':
-      return present(v) && compareValues(v, val(f.raw)) !== 0;
+      return compared((c) => c !== 0);
     case 'gt':
-      return present(v) && compareValues(v, val(f.raw)) > 0;
+      return compared((c) => c > 0);
     case 'gte':
-      return present(v) && compareValues(v, val(f.raw)) >= 0;
+      return compared((c) => c >= 0);
     case 'lt':
-      return present(v) && compareValues(v, val(f.raw)) < 0;
+      return compared((c) => c < 0);
     case 'lte':
-      return present(v) && compareValues(v, val(f.raw)) <= 0;
+      return compared((c) => c <= 0);
     case 'is':
     case 'not': {
       const s = f.raw.toLowerCase();
       const target = s === 'null' ? null : s === 'true';
-      const is = target === null ? !present(v) : v === target;
-      return f.op === 'is' ? is : !is;
+      return (rec) => {
+        const v = rec[field];
+        const is = target === null ? !present(v) : v === target;
+        return f.op === 'is' ? is : !is;
+      };
     }
     case 'in':
     case 'not_in': {
-      if (!present(v)) return false;
-      const hit = f.raw.split(',').some((item) => compareValues(v, val(item.trim())) === 0);
-      return f.op === 'in' ? hit : !hit;
+      const items = f.raw.split(',').map((item) => val(item.trim()));
+      // Numbers compare exactly, so a set answers for them; anything else compares the SQL-ish way.
+      const numbers = items.every((x) => typeof x === 'number') ? new Set(items as number[]) : undefined;
+      const hit = (v: unknown) => (numbers && typeof v === 'number' ? numbers.has(v) : items.some((x) => compareValues(v, x) === 0));
+      return (rec) => {
+        const v = rec[field];
+        if (!present(v)) return false;
+        return f.op === 'in' ? hit(v) : !hit(v);
+      };
     }
     case 'substring':
     case 'starts_with':
     case 'ends_with': {
-      if (!present(v)) return false;
-      const s = String(v).toLowerCase();
       const needle = f.raw.toLowerCase();
-      return f.op === 'substring' ? s.includes(needle) : f.op === 'starts_with' ? s.startsWith(needle) : s.endsWith(needle);
+      return (rec) => {
+        const v = rec[field];
+        if (!present(v)) return false;
+        const s = String(v).toLowerCase();
+        return f.op === 'substring' ? s.includes(needle) : f.op === 'starts_with' ? s.startsWith(needle) : s.endsWith(needle);
+      };
     }
     case 'between':
     case 'not_between': {
-      if (!present(v)) return false;
       const [lo, hi] = f.raw.split(',').map((x) => val(x.trim()));
-      const inside = compareValues(v, lo) >= 0 && compareValues(v, hi) <= 0;
-      return f.op === 'between' ? inside : !inside;
+      return (rec) => {
+        const v = rec[field];
+        if (!present(v)) return false;
+        const inside = compareValues(v, lo) >= 0 && compareValues(v, hi) <= 0;
+        return f.op === 'between' ? inside : !inside;
+      };
     }
     default: {
       // Column comparisons: the value names another field of the same record.
-      const other = rec[f.raw];
-      if (!present(v) || !present(other)) return false;
-      const c = compareValues(v, other);
-      switch (f.op) {
-        case 'col':
-          return c === 0;
-        case 'ne_col':
-          return c !== 0;
-        case 'gt_col':
-          return c > 0;
-        case 'lt_col':
-          return c < 0;
-        case 'gte_col':
-          return c >= 0;
-        case 'lte_col':
-          return c <= 0;
-        default:
-          return false;
-      }
+      const test = COLUMN_TESTS[f.op];
+      return (rec) => {
+        const v = rec[field];
+        const other = rec[f.raw];
+        if (!present(v) || !present(other)) return false;
+        return test ? test(compareValues(v, other)) : false;
+      };
     }
   }
 }
 
+const COLUMN_TESTS: Partial<Record<FilterOperator, (c: number) => boolean>> = {
+  col: (c) => c === 0,
+  ne_col: (c) => c !== 0,
+  gt_col: (c) => c > 0,
+  lt_col: (c) => c < 0,
+  gte_col: (c) => c >= 0,
+  lte_col: (c) => c <= 0,
+};
+
 /** Filters, sorts (NULLs first ascending, as MySQL does), pages and selects fields. */
 export function applyListQuery(records: Rec[], q: ListQuery, fields: Map<string, FieldInfo>): { total: number; rows: Rec[] } {
-  let rows = records.filter((r) => q.filters.every((f) => matches(r, f, fields)));
+  const predicates = q.filters.map((f) => compileFilter(f, fields));
+  let rows = records.filter((r) => predicates.every((matches) => matches(r)));
   if (q.sort.length) {
     rows = rows
       .map((r, i) => ({ r, i }))
