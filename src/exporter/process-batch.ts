@@ -10,8 +10,11 @@ import type { ExportContext } from './export-context';
  * two loops run side by side (workflows/timesheet-export.ts), so one's bookkeeping overlaps the other's calls.
  */
 export const PROCESS_GROUPS_PER_BATCH = 400;
-/** Ids per `id__in` read of the timesheets' current state. */
-const IDS_PER_READ = 200;
+/**
+ * Ids per `id__in` read of the timesheets' current state: the connection's page size, at most 500 (five
+ * hundred ids keep the URL near 3 KB, well inside what proxies accept).
+ */
+const MAX_IDS_PER_READ = 500;
 
 const IN_SAGE = new Set(['confirmed', 'processed']);
 
@@ -57,8 +60,9 @@ export async function processBatch(ctx: ExportContext, cursor: string | null, be
   const ready = (id: string, version: string) => !notInSage.has(`${id}\u0000${version}`);
 
   const current = new Map<string, Current>();
+  const idsPerRead = Math.min(ctx.connection.assignar.pageSize, MAX_IDS_PER_READ);
   const parts: string[][] = [];
-  for (let i = 0; i < ids.length; i += IDS_PER_READ) parts.push(ids.slice(i, i + IDS_PER_READ));
+  for (let i = 0; i < ids.length; i += idsPerRead) parts.push(ids.slice(i, i + idsPerRead));
   const pagesRead = await Promise.all(
     parts.map((part) =>
       ctx.assignar.timesheetsExpanded.listPage({ filter: { id: { in: part.map(Number) } }, fields: ['modified_time', 'processed_at', 'is_processed'], pageSize: part.length }, undefined, { signal: ctx.signal }),

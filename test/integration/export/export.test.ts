@@ -40,3 +40,24 @@ test('approved time reaches Sage Intacct exactly once per employee and day; held
   for (const [key, minutes] of expected) expect(hours.get(key)).toBeCloseTo(Math.round((minutes / 60) * 100) / 100, 6);
   expect(summary.totals?.exportedMinutes).toBe([...expected.values()].reduce((a, b) => a + b, 0));
 });
+
+test('with a small page size the approved timesheets are read in several id ranges side by side, each exactly once', async () => {
+  await h.reconfigure((c) => void ((c.assignar as Record<string, unknown>).pageSize = 7));
+  const generated = h.assignar.simulateTimesheets({ startDate: '2026-11-09', days: 5, seed: 8 });
+  expect(generated.approved).toBeGreaterThan(20);
+  const waiting = [...assignarTimesheets(h.assignar).values()].filter((t) => isApprovedStatus(t.status) && t.is_processed !== true && !t.deleted_time);
+  const readsBefore = h.assignar.stats().requests.byRoute['GET /v2/timesheets-expanded'] ?? 0;
+
+  const summary = await h.run('timesheetExport');
+
+  // Read once each: ranges that overlapped would count a timesheet twice, a gap would miss one.
+  expect(summary.totals?.timesheetsRead).toBe(waiting.length);
+  const outcomes = await h.ledger.listOutcomes(summary.runId, { kind: 'timesheet', limit: 10_000 });
+  expect(new Set(outcomes.map((o) => o.recordKey))).toEqual(new Set(waiting.map((t) => String(t.id))));
+  expect(outcomes.length).toBe(waiting.length);
+  // Seven rows a page: many more pages than one stream's single read.
+  const reads = (h.assignar.stats().requests.byRoute['GET /v2/timesheets-expanded'] ?? 0) - readsBefore;
+  expect(reads).toBeGreaterThan(Math.ceil(waiting.length / 7));
+  const timesheets = assignarTimesheets(h.assignar);
+  for (const o of outcomes.filter((x) => x.outcome === 'created')) expect(timesheets.get(o.recordKey)!.is_processed).toBe(true);
+});
