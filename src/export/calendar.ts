@@ -16,6 +16,21 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
+/**
+ * Whether `timeZone` is one the runtime knows. Known zones are answered from the formatter cache (building an
+ * Intl.DateTimeFormat per entry was most of a build batch's CPU); unknown ones are not cached, so hostile
+ * input cannot grow it.
+ */
+export function isKnownTimeZone(timeZone: string): boolean {
+  if (formatters.has(timeZone)) return true;
+  try {
+    formatter(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The wall-clock parts of an instant in a time zone. */
 function wallClock(instant: Date, timeZone: string): { date: LocalDate; minutesIntoDay: number } {
   const parts = Object.fromEntries(formatter(timeZone).formatToParts(instant).map((p) => [p.type, p.value]));

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { describeIssues, TimesheetExpandedSchema, type AssignarTimesheetExpanded } from '../assignar/schemas';
-import { localDateOf, minutesByLocalDate, type LocalDate } from './calendar';
+import { isKnownTimeZone, localDateOf, minutesByLocalDate, type LocalDate } from './calendar';
 import type { PayCoding } from './coded-times';
 
 /**
@@ -173,15 +173,6 @@ const has = (s: string | null | undefined): s is string => typeof s === 'string'
 const named = (what: string, id: string, extra: string | null | undefined, extraName: string) =>
   `${what} ${id}${has(extra) ? ` (${extraName} ${JSON.stringify(Array.from(extra).slice(0, 60).join(''))})` : ''}`;
 
-function validTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 const NAIVE_RE = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$/;
 
 /**
@@ -200,7 +191,7 @@ function placeEntry(
 ): Array<{ date: LocalDate; minutes: number }> | undefined {
   const split = options.splitAtMidnight === true;
   const tz = has(entry.start_at_tz) ? entry.start_at_tz : undefined;
-  if (tz !== undefined && !validTimeZone(tz)) {
+  if (tz !== undefined && !isKnownTimeZone(tz)) {
     holds.add('malformed', `${where} has an unknown time zone ${JSON.stringify(tz.slice(0, 60))}: correct the entry in Assignar`);
     return undefined;
   }
