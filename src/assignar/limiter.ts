@@ -8,10 +8,11 @@ import { TokenBucket } from './token-bucket';
  * sent the moment it gets its token, so tokens are never spent by requests still waiting for a slot
  * (which would let them out later in a burst above the rate).
  *
- * The rate stays UNDER `requestsPerSecond` in every one-second window: the bucket holds a small burst
- * b = clamp(⌊rps / 20⌋, 1, 10) and refills at rps − (b − 1), so at most (b − 1) + (rps − b + 1) = rps
- * requests start in any second (see TokenBucket). At 20 rps that is plain pacing (b = 1, one request every
- * 50 ms); at 100 rps b = 5 and the sustained rate is 96/s.
+ * The rate never exceeds `requestsPerSecond` in any one-second window, and sustains it: the bucket refills
+ * at the full rate with a small burst b = clamp(⌊rps / 20⌋, 1, 10) (a caller stalled for up to b / rps
+ * seconds makes the lost starts up), and a sliding log of the last rps grants caps every one-second window
+ * at rps whatever the burst. At 100 rps: 100 requests/s sustained, at most 5 at once (the burst stays small
+ * because the log repeats it once a second, and arrivals bunch by about that much on the way in).
  */
 export interface RequestLimiterOptions {
   requestsPerSecond: number;
@@ -45,10 +46,11 @@ export class RequestLimiter {
   constructor(private readonly opts: RequestLimiterOptions) {
     const burst = opts.burst ?? defaultBurst(opts.requestsPerSecond);
     if (!(burst >= 1)) throw new RangeError('burst must be >= 1');
-    // With burst b and refill r, a one-second window sees at most (b − 1) + r starts; keep that ≤ rps.
-    const refill = Math.max(opts.requestsPerSecond - (burst - 1), opts.requestsPerSecond / 2);
     this.slots = new Semaphore(opts.concurrency);
-    this.bucket = new TokenBucket({ ratePerSecond: refill, capacity: burst, now: opts.now, sleep: opts.sleep });
+    // The window, not the burst, keeps every second at or under the limit: ⌊rps⌋ per second (a fractional
+    // limit rounds down), or below 1/s one request per 1 / rps seconds.
+    const window = opts.requestsPerSecond >= 1 ? { limit: Math.floor(opts.requestsPerSecond), ms: 1000 } : { limit: 1, ms: 1000 / opts.requestsPerSecond };
+    this.bucket = new TokenBucket({ ratePerSecond: opts.requestsPerSecond, capacity: burst, window, now: opts.now, sleep: opts.sleep });
   }
 
   get burst(): number {

@@ -6,11 +6,14 @@ import { abortReason, type Now, type Sleep } from '../http/abort';
  * evenly instead of racing for each new token. `pauseUntil` stops issuing (a 429 with `Retry-After`).
  *
  * Counting argument: in any window of T seconds at most (capacity − 1) + ⌈ratePerSecond · T⌉ tokens are
- * issued, so the caller picks capacity and rate to stay under a limit for every window, not on average.
+ * issued. `window` adds a hard cap on top (a sliding log of the last `limit` grants): never more than
+ * `limit` tokens in any `ms`-long window, whatever the burst, so the bucket can refill at the full limit and
+ * make up for a stalled caller without ever exceeding a per-window limit.
  */
 export interface TokenBucketOptions {
   ratePerSecond: number;
   capacity: number;
+  window?: { limit: number; ms: number };
   now: Now;
   sleep: Sleep;
 }
@@ -31,10 +34,14 @@ export class TokenBucket {
   private readonly queue: Waiter[] = [];
   private pumping = false;
   private issued = 0;
+  /** Grant times of the last `window.limit` tokens, a ring; `issued % limit` is the oldest once full. */
+  private readonly log: Float64Array | undefined;
 
   constructor(private readonly opts: TokenBucketOptions) {
     if (!(opts.ratePerSecond > 0)) throw new RangeError('ratePerSecond must be > 0');
     if (!(opts.capacity >= 1)) throw new RangeError('capacity must be >= 1');
+    if (opts.window && !(Number.isInteger(opts.window.limit) && opts.window.limit >= 1 && opts.window.ms > 0)) throw new RangeError('window needs an integer limit >= 1 and ms > 0');
+    this.log = opts.window ? new Float64Array(opts.window.limit) : undefined;
     this.ratePerSecond = opts.ratePerSecond;
     this.capacity = opts.capacity;
     this.tokens = opts.capacity;
@@ -80,11 +87,18 @@ export class TokenBucket {
     this.last = now;
   }
 
+  /** When the window lets the next token out (−Infinity without a window or before it is full). */
+  private windowOpensAt(): number {
+    if (!this.log || !this.opts.window || this.issued < this.log.length) return -Infinity;
+    return this.log[this.issued % this.log.length] + this.opts.window.ms;
+  }
+
   private tryTake(): boolean {
     const now = this.opts.now();
     this.refill(now);
-    if (now < this.pausedUntil || this.tokens < 1) return false;
+    if (now < this.pausedUntil || this.tokens < 1 || now < this.windowOpensAt()) return false;
     this.tokens -= 1;
+    if (this.log) this.log[this.issued % this.log.length] = now;
     this.issued++;
     return true;
   }
@@ -95,7 +109,8 @@ export class TokenBucket {
     this.refill(now);
     const untilToken = this.tokens >= 1 ? 0 : ((1 - this.tokens) / this.ratePerSecond) * 1000;
     const untilResume = Math.max(0, this.pausedUntil - now);
-    return Math.max(1, Math.ceil(Math.max(untilToken, untilResume)));
+    const untilWindow = Math.max(0, this.windowOpensAt() - now);
+    return Math.max(1, Math.ceil(Math.max(untilToken, untilResume, untilWindow)));
   }
 
   private async pump(): Promise<void> {
